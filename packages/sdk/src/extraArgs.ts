@@ -1,4 +1,4 @@
-import { type Hex, concatHex, decodeAbiParameters, encodeAbiParameters, isHex, size, sliceHex } from 'viem';
+import { type Hex, concatHex, decodeAbiParameters, encodeAbiParameters, isHex, size } from 'viem';
 import { InvalidExtraArgsError, UnknownExtraArgsTagError } from './errors.js';
 
 /** bytes4(keccak256("CCIP EVMExtraArgsV1")) */
@@ -55,8 +55,8 @@ export function decodeExtraArgs(
   const length = size(extraArgs);
   if (length === 0) return { kind: 'default', gasLimit: defaultGasLimit, allowOutOfOrderExecution: false };
   if (length < 4) throw new UnknownExtraArgsTagError(extraArgs);
-  const tag = sliceHex(extraArgs, 0, 4).toLowerCase();
-  const body = sliceHex(extraArgs, 4);
+  const tag = extraArgs.slice(0, 10).toLowerCase();
+  const body: Hex = `0x${extraArgs.slice(10)}`;
   try {
     if (tag === EVM_EXTRA_ARGS_V1_TAG) {
       const [gasLimit] = decodeAbiParameters(v1Params, body);

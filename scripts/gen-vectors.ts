@@ -6,6 +6,7 @@
  *
  * messages.json: varied EVM2AnyRampMessages with their message id, the Any2EVMRampMessage the
  *   destination executes and its leaf. Each message is also given abi-encoded, so Solidity can decode it.
+ *   knownAnswers: leaves published by upstream CCIP tooling (independent of this repo).
  * merkle.json: trees of 1..17, 64 and 256 leaves (root + the all-leaves multi-proof) and multi-proofs
  *   for chosen subsets.
  * Checked by contracts/test/vectors/Vectors.t.sol and packages/sdk/test/vectors.test.ts.
@@ -43,6 +44,7 @@ import {
   getMultiProof,
   toAny2EVMMessage,
 } from '../packages/sdk/src/index.js';
+import { upstreamLeafHash, upstreamMessage, upstreamOnRamp } from '../packages/sdk/test/fixtures/upstreamV16Leaf.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VECTORS_DIR = join(ROOT, 'contracts/test/vectors');
@@ -252,12 +254,22 @@ function merkleVectors() {
   return { trees, multiProofs };
 }
 
+/** Leaves published by upstream CCIP tooling: both implementations must reproduce them. */
+function knownAnswerLeaves() {
+  const onRampBytes = encodeEvmAddress(upstreamOnRamp);
+  return [{ name: 'ccip-tools-ts v1.6 leaf', onRampBytes, any2EvmMessage: upstreamMessage, leafHash: upstreamLeafHash }];
+}
+
 // ---------------------------------------------------------------- write
 
 const messages = messageVectors();
 const { trees, multiProofs } = merkleVectors();
 const header = { generator: 'scripts/gen-vectors.ts', seed: SEED };
-writeFileSync(join(VECTORS_DIR, 'messages.json'), toJson({ ...header, count: messages.length, messages }));
+const knownAnswers = knownAnswerLeaves();
+writeFileSync(
+  join(VECTORS_DIR, 'messages.json'),
+  toJson({ ...header, count: messages.length, messages, knownAnswerCount: knownAnswers.length, knownAnswers }),
+);
 writeFileSync(
   join(VECTORS_DIR, 'merkle.json'),
   toJson({ ...header, treeCount: trees.length, multiProofCount: multiProofs.length, trees, multiProofs }),

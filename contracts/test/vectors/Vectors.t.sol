@@ -26,6 +26,8 @@ contract VectorsTest is Test {
     "EVM2AnyTokenTransfer(address sourcePoolAddress,bytes destTokenAddress,bytes extraData,uint256 amount,bytes destExecData)";
   string internal constant MESSAGE_VECTOR_T =
     "MessageVector(string name,address onRamp,bytes onRampBytes,EVM2AnyRampMessage message,bytes encodedMessage,bytes32 evm2AnyMetadataHash,bytes32 messageId,Any2EVMRampMessage any2EvmMessage,bytes encodedAny2EvmMessage,bytes32 any2EvmMetadataHash,bytes32 leafHash)";
+  string internal constant KNOWN_ANSWER_T =
+    "KnownAnswerLeaf(string name,bytes onRampBytes,Any2EVMRampMessage any2EvmMessage,bytes32 leafHash)";
   string internal constant TREE_VECTOR_T =
     "TreeVector(uint256 size,bytes32[] leaves,bytes32 root,bytes32[] proofs,uint256 proofFlagBits)";
   string internal constant MULTI_PROOF_VECTOR_T =
@@ -43,6 +45,13 @@ contract VectorsTest is Test {
     Internal.Any2EVMRampMessage any2EvmMessage;
     bytes encodedAny2EvmMessage;
     bytes32 any2EvmMetadataHash;
+    bytes32 leafHash;
+  }
+
+  struct KnownAnswerLeaf {
+    string name;
+    bytes onRampBytes;
+    Internal.Any2EVMRampMessage any2EvmMessage;
     bytes32 leafHash;
   }
 
@@ -112,6 +121,25 @@ contract VectorsTest is Test {
       Internal._any2EvmMetadataHash(dest.header.sourceChainSelector, dest.header.destChainSelector, v.onRampBytes);
     assertEq(metadataHash, v.any2EvmMetadataHash, v.name);
     assertEq(Internal._hash(dest, metadataHash), v.leafHash, v.name);
+  }
+
+  /// @notice Leaves published by upstream CCIP tooling: our Internal.sol reproduces deployed CCIP v1.6.
+  function test_knownAnswerLeaves() public view {
+    string memory json = vm.readFile(MESSAGES);
+    uint256 count = vm.parseJsonUint(json, ".knownAnswerCount");
+    assertGt(count, 0);
+    for (uint256 i = 0; i < count; ++i) {
+      KnownAnswerLeaf memory v = abi.decode(
+        vm.parseJsonType(
+          json, _at(".knownAnswers", i), string.concat(KNOWN_ANSWER_T, ANY2EVM_T, ANY2EVM_TOKEN_T, HEADER_T)
+        ),
+        (KnownAnswerLeaf)
+      );
+      Internal.Any2EVMRampMessage memory m = v.any2EvmMessage;
+      bytes32 metadataHash =
+        Internal._any2EvmMetadataHash(m.header.sourceChainSelector, m.header.destChainSelector, v.onRampBytes);
+      assertEq(Internal._hash(m, metadataHash), v.leafHash, v.name);
+    }
   }
 
   /// @notice The execute DON's conversion, written independently of the SDK: what the destination sees.

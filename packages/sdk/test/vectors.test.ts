@@ -93,6 +93,12 @@ describe('message vectors', () => {
   });
 });
 
+describe('known-answer leaves (upstream CCIP tooling)', () => {
+  test.each((messages.knownAnswers as Json[]).map((v): [string, Json] => [v.name, v]))('%s', (_name: string, v: Json) => {
+    expect(getLeafHash(any2Evm(v.any2EvmMessage), v.onRampBytes)).toBe(v.leafHash);
+  });
+});
+
 describe('merkle vectors', () => {
   test('cover 1..17, 64 and 256 leaves', () => {
     expect(merkle.trees.map((t: Json) => t.size)).toEqual([...Array.from({ length: 17 }, (_, i) => i + 1), 64, 256]);

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IRMNRemote} from "../interfaces/IRMNRemote.sol";
+import {ITypeAndVersion} from "../interfaces/ITypeAndVersion.sol";
+import {Ownable2Step} from "../access/Ownable2Step.sol";
+import {Internal} from "../libraries/Internal.sol";
+
+/// @dev Cursing this subject stops every lane of this chain.
+bytes16 constant GLOBAL_CURSE_SUBJECT = 0x01000000000000000000000000000001;
+
+/// @notice The on-chain half of the Risk Management Network: verifies RMN blessings of merkle roots for
+/// OffRamps and holds the curse list that the ramps and pools consult.
+contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
+  error AlreadyCursed(bytes16 subject);
+  error ConfigNotSet();
+  error DuplicateOnchainPublicKey();
+  error InvalidSignature();
+  error InvalidSignerOrder();
+  error NotEnoughSigners();
+  error NotCursed(bytes16 subject);
+  error OutOfOrderSignatures();
+  error ThresholdNotMet();
+  error UnexpectedSigner();
+  error ZeroValueNotAllowed();
+
+  event ConfigSet(uint32 indexed version, Config config);
+  event Cursed(bytes16[] subjects);
+  event Uncursed(bytes16[] subjects);
+
+  struct Signer {
+    address onchainPublicKey; // signs RMN reports
+    uint64 nodeIndex; // index of the node in the RMNHome config; strictly increasing
+  }
+
+  struct Config {
+    bytes32 rmnHomeContractConfigDigest; // digest of the RMNHome config these signers belong to
+    Signer[] signers;
+    uint64 fSign; // max faulty signers; fSign + 1 signatures bless a report
+  }
+
+  /// @dev What RMN nodes sign (abi-encoded under the RMN_V1_6_ANY2EVM_REPORT header).
+  struct Report {
+    uint256 destChainId; // block.chainid
+    uint64 destChainSelector;
+    address rmnRemoteContractAddress;
+    address offrampAddress;
+    bytes32 rmnHomeContractConfigDigest;
+    Internal.MerkleRoot[] merkleRoots;
+  }
+
+  string public constant override typeAndVersion = "RMNRemote 1.6.0";
+  bytes32 internal constant RMN_V1_6_ANY2EVM_REPORT = keccak256("RMN_V1_6_ANY2EVM_REPORT");
+  uint8 internal constant ECDSA_RECOVERY_V = 27;
+
+  uint64 internal immutable i_localChainSelector;
+
+  /// @dev verify() reads version and fSign with one SLOAD.
+  uint32 private s_configVersion;
+  uint64 private s_fSign;
+  bytes32 private s_rmnHomeContractConfigDigest;
+  Signer[] private s_signers;
+  /// @dev Config version in which the key is a signer: no clearing needed when the config changes.
+  mapping(address signer => uint32 version) private s_signerVersion;
+
+  /// @dev Cursed subjects and their index + 1; the array length is the cheap "anything cursed?" check.
+  bytes16[] private s_cursedSubjects;
+  mapping(bytes16 subject => uint256 indexPlusOne) private s_cursedSubjectIndexPlusOne;
+
+  constructor(uint64 localChainSelector) Ownable2Step(msg.sender) {
+    if (localChainSelector == 0) revert ZeroValueNotAllowed();
+    i_localChainSelector = localChainSelector;
+  }
+
+  // ================================================================
+  // │                         Verification                         │
+  // ================================================================
+
+  /// @inheritdoc IRMNRemote
+  function verify(address offRampAddress, Internal.MerkleRoot[] memory merkleRoots, Signature[] memory signatures)
+    external
+    view
+    override
+  {
+    uint32 version = s_configVersion;
+    if (version == 0) revert ConfigNotSet();
+    if (signatures.length < uint256(s_fSign) + 1) revert ThresholdNotMet();
+
+    bytes32 digest = keccak256(
+      abi.encode(
+        RMN_V1_6_ANY2EVM_REPORT,
+        Report({
+          destChainId: block.chainid,
+          destChainSelector: i_localChainSelector,
+          rmnRemoteContractAddress: address(this),
+          offrampAddress: offRampAddress,
+          rmnHomeContractConfigDigest: s_rmnHomeContractConfigDigest,
+          merkleRoots: merkleRoots
+        })
+      )
+    );
+
+    // Strictly ascending signers make duplicates impossible without a seen-set.
+    address prevAddress;
+    for (uint256 i = 0; i < signatures.length; ++i) {
+      address signer = ecrecover(digest, ECDSA_RECOVERY_V, signatures[i].r, signatures[i].s);
+      if (signer == address(0)) revert InvalidSignature();
+      if (signer <= prevAddress) revert OutOfOrderSignatures();
+      if (s_signerVersion[signer] != version) revert UnexpectedSigner();
+      prevAddress = signer;
+    }
+  }
+
+  // ================================================================
+  // │                            Config                            │
+  // ================================================================
+
+  /// @notice Replaces the signer set. Only the owner.
+  function setConfig(Config calldata newConfig) external onlyOwner {
+    if (newConfig.rmnHomeContractConfigDigest == bytes32(0)) revert ZeroValueNotAllowed();
+    Signer[] calldata signers = newConfig.signers;
+    // n >= 2f + 1 so that f + 1 honest signers always exist.
+    if (signers.length < 2 * uint256(newConfig.fSign) + 1) revert NotEnoughSigners();
+
+    uint32 version = s_configVersion + 1;
+    delete s_signers;
+    for (uint256 i = 0; i < signers.length; ++i) {
+      if (i > 0 && signers[i].nodeIndex <= signers[i - 1].nodeIndex) revert InvalidSignerOrder();
+      address key = signers[i].onchainPublicKey;
+      if (key == address(0)) revert ZeroValueNotAllowed();
+      if (s_signerVersion[key] == version) revert DuplicateOnchainPublicKey();
+      s_signerVersion[key] = version;
+      s_signers.push(signers[i]);
+    }
+
+    s_configVersion = version;
+    s_fSign = newConfig.fSign;
+    s_rmnHomeContractConfigDigest = newConfig.rmnHomeContractConfigDigest;
+    emit ConfigSet(version, newConfig);
+  }
+
+  function getVersionedConfig() external view returns (uint32 version, Config memory config) {
+    return (
+      s_configVersion,
+      Config({rmnHomeContractConfigDigest: s_rmnHomeContractConfigDigest, signers: s_signers, fSign: s_fSign})
+    );
+  }
+
+  function getLocalChainSelector() external view returns (uint64) {
+    return i_localChainSelector;
+  }
+
+  /// @notice The first word of the signed report (keccak256("RMN_V1_6_ANY2EVM_REPORT")).
+  function getReportDigestHeader() external pure returns (bytes32) {
+    return RMN_V1_6_ANY2EVM_REPORT;
+  }
+
+  // ================================================================
+  // │                            Curses                            │
+  // ================================================================
+
+  function curse(bytes16 subject) external {
+    bytes16[] memory subjects = new bytes16[](1);
+    subjects[0] = subject;
+    curse(subjects);
+  }
+
+  /// @notice Curses every subject; reverts if one already is. Only the owner.
+  function curse(bytes16[] memory subjects) public onlyOwner {
+    for (uint256 i = 0; i < subjects.length; ++i) {
+      _curse(subjects[i]);
+    }
+    emit Cursed(subjects);
+  }
+
+  function uncurse(bytes16 subject) external {
+    bytes16[] memory subjects = new bytes16[](1);
+    subjects[0] = subject;
+    uncurse(subjects);
+  }
+
+  /// @notice Lifts the curse of every subject; reverts if one is not cursed. Only the owner.
+  function uncurse(bytes16[] memory subjects) public onlyOwner {
+    for (uint256 i = 0; i < subjects.length; ++i) {
+      _uncurse(subjects[i]);
+    }
+    emit Uncursed(subjects);
+  }
+
+  /// @inheritdoc IRMNRemote
+  function getCursedSubjects() external view override returns (bytes16[] memory subjects) {
+    return s_cursedSubjects;
+  }
+
+  /// @inheritdoc IRMNRemote
+  function isCursed() external view override returns (bool) {
+    if (s_cursedSubjects.length == 0) return false;
+    return s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
+  }
+
+  /// @inheritdoc IRMNRemote
+  function isCursed(bytes16 subject) external view override returns (bool) {
+    // The common case (nothing cursed) costs one SLOAD.
+    if (s_cursedSubjects.length == 0) return false;
+    return s_cursedSubjectIndexPlusOne[subject] != 0 || s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
+  }
+
+  /// @dev Internal so that signed curse votes (a later extension) can reuse it.
+  function _curse(bytes16 subject) internal {
+    if (s_cursedSubjectIndexPlusOne[subject] != 0) revert AlreadyCursed(subject);
+    s_cursedSubjects.push(subject);
+    s_cursedSubjectIndexPlusOne[subject] = s_cursedSubjects.length;
+  }
+
+  function _uncurse(bytes16 subject) internal {
+    uint256 indexPlusOne = s_cursedSubjectIndexPlusOne[subject];
+    if (indexPlusOne == 0) revert NotCursed(subject);
+    // Swap-and-pop keeps the list dense.
+    uint256 lastIndex = s_cursedSubjects.length - 1;
+    if (indexPlusOne - 1 != lastIndex) {
+      bytes16 last = s_cursedSubjects[lastIndex];
+      s_cursedSubjects[indexPlusOne - 1] = last;
+      s_cursedSubjectIndexPlusOne[last] = indexPlusOne;
+    }
+    s_cursedSubjects.pop();
+    delete s_cursedSubjectIndexPlusOne[subject];
+  }
+}

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 /// @notice Token pool call types of CCIP v1.6 (byte-compatible with upstream `Pool`).
 library Pool {
-  /// @dev ERC-165 interface id of IPoolV1.
+  /// @dev Tag pools report through ERC-165 supportsInterface to signal the v1 pool standard (bytes4(keccak256("CCIP_POOL_V1"))).
   bytes4 public constant CCIP_POOL_V1 = 0xaff2afbf;
   /// @dev Returned data from a pool is capped to this many bytes.
   uint16 public constant CCIP_POOL_V1_RET_BYTES = 32;

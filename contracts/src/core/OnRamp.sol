@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable2Step} from "../access/Ownable2Step.sol";
+import {IEVM2AnyOnRampClient} from "../interfaces/IEVM2AnyOnRampClient.sol";
+import {IFeeQuoter} from "../interfaces/IFeeQuoter.sol";
+import {IMessageInterceptor} from "../interfaces/IMessageInterceptor.sol";
+import {INonceManager} from "../interfaces/INonceManager.sol";
+import {IPoolV1} from "../interfaces/IPool.sol";
+import {IRMNRemote} from "../interfaces/IRMNRemote.sol";
+import {IRouter} from "../interfaces/IRouter.sol";
+import {ITokenAdminRegistry} from "../interfaces/ITokenAdminRegistry.sol";
+import {ITypeAndVersion} from "../interfaces/ITypeAndVersion.sol";
+import {Client} from "../libraries/Client.sol";
+import {Internal} from "../libraries/Internal.sol";
+import {Pool} from "../libraries/Pool.sol";
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+
+/// @notice Source side of every lane from this chain: assigns sequence numbers and nonces, locks or burns
+/// tokens through their pools and emits the message the DON commits to.
+contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
+  using SafeERC20 for IERC20;
+  using EnumerableSet for EnumerableSet.AddressSet;
+
+  error CannotSendZeroTokens();
+  error UnsupportedToken(address token);
+  error MustBeCalledByRouter();
+  error RouterMustSetOriginalSender();
+  error InvalidConfig();
+  error CursedByRMN(uint64 destChainSelector);
+  error GetSupportedTokensFunctionalityRemovedCheckAdminRegistry();
+  error InvalidDestChainConfig(uint64 destChainSelector);
+  error OnlyCallableByOwnerOrAllowlistAdmin();
+  error SenderNotAllowed(address sender);
+  error InvalidAllowListRequest(uint64 destChainSelector);
+  error ReentrancyGuardReentrantCall();
+
+  event ConfigSet(StaticConfig staticConfig, DynamicConfig dynamicConfig);
+  event DestChainConfigSet(
+    uint64 indexed destChainSelector, uint64 sequenceNumber, IRouter router, bool allowlistEnabled
+  );
+  event FeeTokenWithdrawn(address indexed feeAggregator, address indexed feeToken, uint256 amount);
+  event CCIPMessageSent(
+    uint64 indexed destChainSelector, uint64 indexed sequenceNumber, Internal.EVM2AnyRampMessage message
+  );
+  event AllowListSendersAdded(uint64 indexed destChainSelector, address[] senders);
+  event AllowListSendersRemoved(uint64 indexed destChainSelector, address[] senders);
+
+  struct StaticConfig {
+    uint64 chainSelector;
+    IRMNRemote rmnRemote;
+    address nonceManager;
+    address tokenAdminRegistry;
+  }
+
+  struct DynamicConfig {
+    address feeQuoter;
+    bool reentrancyGuardEntered; // reported from transient storage; must be false when set
+    address messageInterceptor; // optional (0 = none)
+    address feeAggregator; // receives withdrawn fees
+    address allowlistAdmin; // may manage sender allowlists besides the owner (0 = owner only)
+  }
+
+  /// @dev One slot: the hot path reads it once and writes it once.
+  struct DestChainConfig {
+    uint64 sequenceNumber; // ──╮ last sequence number used
+    bool allowlistEnabled; //   │
+    IRouter router; // ─────────╯ address 0 pauses the lane
+  }
+
+  struct DestChainConfigArgs {
+    uint64 destChainSelector;
+    IRouter router;
+    bool allowlistEnabled;
+  }
+
+  struct AllowlistConfigArgs {
+    uint64 destChainSelector;
+    bool allowlistEnabled;
+    address[] addedAllowlistedSenders;
+    address[] removedAllowlistedSenders;
+  }
+
+  string public constant override typeAndVersion = "OnRamp 1.6.0";
+
+  uint64 private immutable i_chainSelector;
+  IRMNRemote private immutable i_rmnRemote;
+  address private immutable i_nonceManager;
+  address private immutable i_tokenAdminRegistry;
+
+  /// @dev The fee quoter and an "interceptor set" flag share a slot so a lane without an interceptor
+  /// never reads the interceptor's slot.
+  address private s_feeQuoter;
+  bool private s_hasMessageInterceptor;
+  address private s_messageInterceptor;
+  address private s_feeAggregator;
+  address private s_allowlistAdmin;
+
+  /// @dev Transient: the guard costs 200 gas per send instead of two storage writes.
+  bool private transient t_reentrancyGuardEntered;
+
+  mapping(uint64 destChainSelector => DestChainConfig) private s_destChainConfigs;
+  mapping(uint64 destChainSelector => EnumerableSet.AddressSet) private s_allowedSenders;
+
+  constructor(
+    StaticConfig memory staticConfig,
+    DynamicConfig memory dynamicConfig,
+    DestChainConfigArgs[] memory destChainConfigArgs
+  ) Ownable2Step(msg.sender) {
+    if (
+      staticConfig.chainSelector == 0 || address(staticConfig.rmnRemote) == address(0)
+        || staticConfig.nonceManager == address(0) || staticConfig.tokenAdminRegistry == address(0)
+    ) revert InvalidConfig();
+
+    i_chainSelector = staticConfig.chainSelector;
+    i_rmnRemote = staticConfig.rmnRemote;
+    i_nonceManager = staticConfig.nonceManager;
+    i_tokenAdminRegistry = staticConfig.tokenAdminRegistry;
+
+    _setDynamicConfig(dynamicConfig);
+    _applyDestChainConfigUpdates(destChainConfigArgs);
+  }
+
+  // ================================================================
+  // │                          Messaging                           │
+  // ================================================================
+
+  /// @inheritdoc IEVM2AnyOnRampClient
+  /// @dev The Router has already moved the fee here and the tokens into their pools.
+  function forwardFromRouter(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    uint256 feeTokenAmount,
+    address originalSender
+  ) external returns (bytes32) {
+    if (t_reentrancyGuardEntered) revert ReentrancyGuardReentrantCall();
+    t_reentrancyGuardEntered = true;
+
+    DestChainConfig memory destChainConfig = s_destChainConfigs[destChainSelector];
+    // A zero router (paused or unknown lane) matches no caller.
+    if (msg.sender != address(destChainConfig.router)) revert MustBeCalledByRouter();
+    if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) revert CursedByRMN(destChainSelector);
+    if (originalSender == address(0)) revert RouterMustSetOriginalSender();
+    if (destChainConfig.allowlistEnabled && !s_allowedSenders[destChainSelector].contains(originalSender)) {
+      revert SenderNotAllowed(originalSender);
+    }
+
+    address feeQuoter = s_feeQuoter;
+    if (s_hasMessageInterceptor) {
+      IMessageInterceptor(s_messageInterceptor).onOutboundMessage(destChainSelector, message);
+    }
+
+    Internal.EVM2AnyRampMessage memory newMessage;
+    bytes memory tokenReceiver;
+    {
+      bool isOutOfOrderExecution;
+      (newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs, tokenReceiver) = IFeeQuoter(feeQuoter)
+        .processMessageArgs(destChainSelector, message.feeToken, feeTokenAmount, message.extraArgs, message.receiver);
+      if (!isOutOfOrderExecution) {
+        newMessage.header.nonce =
+          INonceManager(i_nonceManager).getIncrementedOutboundNonce(destChainSelector, originalSender);
+      }
+    }
+
+    uint64 sequenceNumber = destChainConfig.sequenceNumber + 1;
+    s_destChainConfigs[destChainSelector].sequenceNumber = sequenceNumber;
+
+    newMessage.header.sourceChainSelector = i_chainSelector;
+    newMessage.header.destChainSelector = destChainSelector;
+    newMessage.header.sequenceNumber = sequenceNumber;
+    newMessage.sender = originalSender;
+    newMessage.data = message.data;
+    newMessage.receiver = message.receiver;
+    newMessage.feeToken = message.feeToken;
+    newMessage.feeTokenAmount = feeTokenAmount;
+
+    uint256 numberOfTokens = message.tokenAmounts.length;
+    newMessage.tokenAmounts = new Internal.EVM2AnyTokenTransfer[](numberOfTokens);
+    if (numberOfTokens != 0) {
+      // Pools are external code: everything they can influence is validated by the fee quoter afterwards.
+      for (uint256 i = 0; i < numberOfTokens; ++i) {
+        newMessage.tokenAmounts[i] =
+          _lockOrBurnSingleToken(message.tokenAmounts[i], destChainSelector, tokenReceiver, originalSender);
+      }
+      bytes[] memory destExecDataPerToken = IFeeQuoter(feeQuoter).processPoolReturnData(
+        destChainSelector, newMessage.tokenAmounts, message.tokenAmounts
+      );
+      for (uint256 i = 0; i < numberOfTokens; ++i) {
+        newMessage.tokenAmounts[i].destExecData = destExecDataPerToken[i];
+      }
+    }
+
+    newMessage.header.messageId =
+      Internal._hash(newMessage, Internal._evm2AnyMetadataHash(i_chainSelector, destChainSelector, address(this)));
+
+    emit CCIPMessageSent(destChainSelector, sequenceNumber, newMessage);
+
+    t_reentrancyGuardEntered = false;
+    return newMessage.header.messageId;
+  }
+
+  function _lockOrBurnSingleToken(
+    Client.EVMTokenAmount calldata tokenAndAmount,
+    uint64 destChainSelector,
+    bytes memory receiver,
+    address originalSender
+  ) internal returns (Internal.EVM2AnyTokenTransfer memory) {
+    if (tokenAndAmount.amount == 0) revert CannotSendZeroTokens();
+    address token = tokenAndAmount.token;
+    IPoolV1 pool = getPoolBySourceToken(destChainSelector, IERC20(token));
+    // A reverting supportsInterface simply reverts the send: nothing is lost.
+    if (address(pool) == address(0) || !pool.supportsInterface(Pool.CCIP_POOL_V1)) revert UnsupportedToken(token);
+
+    Pool.LockOrBurnOutV1 memory poolReturnData = pool.lockOrBurn(
+      Pool.LockOrBurnInV1({
+        receiver: receiver,
+        remoteChainSelector: destChainSelector,
+        originalSender: originalSender,
+        amount: tokenAndAmount.amount,
+        localToken: token
+      })
+    );
+
+    return Internal.EVM2AnyTokenTransfer({
+      sourcePoolAddress: address(pool),
+      destTokenAddress: poolReturnData.destTokenAddress,
+      extraData: poolReturnData.destPoolData,
+      amount: tokenAndAmount.amount,
+      destExecData: "" // filled in from the fee quoter
+    });
+  }
+
+  /// @inheritdoc IEVM2AnyOnRampClient
+  function getFee(uint64 destChainSelector, Client.EVM2AnyMessage calldata message)
+    external
+    view
+    returns (uint256 feeTokenAmount)
+  {
+    if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) revert CursedByRMN(destChainSelector);
+    return IFeeQuoter(s_feeQuoter).getValidatedFee(destChainSelector, message);
+  }
+
+  /// @inheritdoc IEVM2AnyOnRampClient
+  /// @dev 0 when the token has no pool or its pool does not serve `destChainSelector`.
+  function getPoolBySourceToken(uint64 destChainSelector, IERC20 sourceToken) public view returns (IPoolV1) {
+    address pool = ITokenAdminRegistry(i_tokenAdminRegistry).getPool(address(sourceToken));
+    if (pool == address(0) || !IPoolV1(pool).isSupportedChain(destChainSelector)) return IPoolV1(address(0));
+    return IPoolV1(pool);
+  }
+
+  /// @inheritdoc IEVM2AnyOnRampClient
+  function getSupportedTokens(uint64) external pure returns (address[] memory) {
+    revert GetSupportedTokensFunctionalityRemovedCheckAdminRegistry();
+  }
+
+  function getExpectedNextSequenceNumber(uint64 destChainSelector) external view returns (uint64) {
+    return s_destChainConfigs[destChainSelector].sequenceNumber + 1;
+  }
+
+  // ================================================================
+  // │                            Config                            │
+  // ================================================================
+
+  function getStaticConfig() public view returns (StaticConfig memory) {
+    return StaticConfig({
+      chainSelector: i_chainSelector,
+      rmnRemote: i_rmnRemote,
+      nonceManager: i_nonceManager,
+      tokenAdminRegistry: i_tokenAdminRegistry
+    });
+  }
+
+  function getDynamicConfig() public view returns (DynamicConfig memory) {
+    return DynamicConfig({
+      feeQuoter: s_feeQuoter,
+      reentrancyGuardEntered: t_reentrancyGuardEntered,
+      messageInterceptor: s_messageInterceptor,
+      feeAggregator: s_feeAggregator,
+      allowlistAdmin: s_allowlistAdmin
+    });
+  }
+
+  function setDynamicConfig(DynamicConfig memory dynamicConfig) external onlyOwner {
+    _setDynamicConfig(dynamicConfig);
+  }
+
+  function _setDynamicConfig(DynamicConfig memory dynamicConfig) internal {
+    if (
+      dynamicConfig.feeQuoter == address(0) || dynamicConfig.feeAggregator == address(0)
+        || dynamicConfig.reentrancyGuardEntered
+    ) revert InvalidConfig();
+
+    s_feeQuoter = dynamicConfig.feeQuoter;
+    s_hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
+    s_messageInterceptor = dynamicConfig.messageInterceptor;
+    s_feeAggregator = dynamicConfig.feeAggregator;
+    s_allowlistAdmin = dynamicConfig.allowlistAdmin;
+
+    emit ConfigSet(getStaticConfig(), dynamicConfig);
+  }
+
+  /// @return sequenceNumber the last sequence number used on the lane
+  function getDestChainConfig(uint64 destChainSelector)
+    external
+    view
+    returns (uint64 sequenceNumber, bool allowlistEnabled, address router)
+  {
+    DestChainConfig memory config = s_destChainConfigs[destChainSelector];
+    return (config.sequenceNumber, config.allowlistEnabled, address(config.router));
+  }
+
+  /// @notice Sets router and allowlist flag per destination; sequence numbers are never reset.
+  function applyDestChainConfigUpdates(DestChainConfigArgs[] memory destChainConfigArgs) external onlyOwner {
+    _applyDestChainConfigUpdates(destChainConfigArgs);
+  }
+
+  function _applyDestChainConfigUpdates(DestChainConfigArgs[] memory destChainConfigArgs) internal {
+    for (uint256 i = 0; i < destChainConfigArgs.length; ++i) {
+      DestChainConfigArgs memory args = destChainConfigArgs[i];
+      uint64 destChainSelector = args.destChainSelector;
+      if (destChainSelector == 0 || destChainSelector == i_chainSelector) {
+        revert InvalidDestChainConfig(destChainSelector);
+      }
+      DestChainConfig storage config = s_destChainConfigs[destChainSelector];
+      config.router = args.router;
+      config.allowlistEnabled = args.allowlistEnabled;
+      emit DestChainConfigSet(destChainSelector, config.sequenceNumber, args.router, args.allowlistEnabled);
+    }
+  }
+
+  function getAllowedSendersList(uint64 destChainSelector)
+    external
+    view
+    returns (bool isEnabled, address[] memory configuredAddresses)
+  {
+    return (s_destChainConfigs[destChainSelector].allowlistEnabled, s_allowedSenders[destChainSelector].values());
+  }
+
+  /// @notice Owner or allowlist admin: per destination, sets the allowlist flag, then removes and adds senders.
+  function applyAllowlistUpdates(AllowlistConfigArgs[] calldata allowlistConfigArgsItems) external {
+    if (msg.sender != owner() && msg.sender != s_allowlistAdmin) revert OnlyCallableByOwnerOrAllowlistAdmin();
+
+    for (uint256 i = 0; i < allowlistConfigArgsItems.length; ++i) {
+      AllowlistConfigArgs calldata args = allowlistConfigArgsItems[i];
+      DestChainConfig storage config = s_destChainConfigs[args.destChainSelector];
+      EnumerableSet.AddressSet storage allowed = s_allowedSenders[args.destChainSelector];
+
+      if (config.allowlistEnabled != args.allowlistEnabled) {
+        config.allowlistEnabled = args.allowlistEnabled;
+        emit DestChainConfigSet(args.destChainSelector, config.sequenceNumber, config.router, args.allowlistEnabled);
+      }
+
+      for (uint256 j = 0; j < args.removedAllowlistedSenders.length; ++j) {
+        allowed.remove(args.removedAllowlistedSenders[j]);
+      }
+      if (args.removedAllowlistedSenders.length != 0) {
+        emit AllowListSendersRemoved(args.destChainSelector, args.removedAllowlistedSenders);
+      }
+
+      if (args.addedAllowlistedSenders.length != 0) {
+        // Adding senders to a disabled allowlist is almost certainly a mistake.
+        if (!args.allowlistEnabled) revert InvalidAllowListRequest(args.destChainSelector);
+        for (uint256 j = 0; j < args.addedAllowlistedSenders.length; ++j) {
+          address sender = args.addedAllowlistedSenders[j];
+          if (sender == address(0)) revert InvalidAllowListRequest(args.destChainSelector);
+          allowed.add(sender);
+        }
+        emit AllowListSendersAdded(args.destChainSelector, args.addedAllowlistedSenders);
+      }
+    }
+  }
+
+  /// @notice Sends the whole balance of each fee token to the fee aggregator (callable by anyone).
+  function withdrawFeeTokens(address[] calldata feeTokens) external {
+    address feeAggregator = s_feeAggregator;
+    for (uint256 i = 0; i < feeTokens.length; ++i) {
+      IERC20 feeToken = IERC20(feeTokens[i]);
+      uint256 balance = feeToken.balanceOf(address(this));
+      if (balance > 0) {
+        feeToken.safeTransfer(feeAggregator, balance);
+        emit FeeTokenWithdrawn(feeAggregator, address(feeToken), balance);
+      }
+    }
+  }
+}

@@ -14,6 +14,8 @@ library Internal {
   uint16 internal constant MAX_RET_BYTES = 4 + 4 * 32;
   /// @dev The gas a token pool call may use when the transfer does not say otherwise.
   uint32 internal constant DEFAULT_TOKEN_DEST_GAS_OVERHEAD = 90_000;
+  /// @dev Addresses below this are reserved for precompiles on EVM chains.
+  uint256 internal constant PRECOMPILE_SPACE = 1024;
 
   bytes32 internal constant EVM_2_ANY_MESSAGE_HASH = keccak256("EVM2AnyMessageHashV1");
   bytes32 internal constant ANY_2_EVM_MESSAGE_HASH = keccak256("Any2EVMMessageHashV1");
@@ -192,8 +194,8 @@ library Internal {
   function _validateEVMAddress(bytes memory encodedAddress) internal pure returns (address) {
     if (encodedAddress.length != 32) revert InvalidEVMAddress(encodedAddress);
     uint256 encoded = abi.decode(encodedAddress, (uint256));
-    // Precompiles (below 10) are not valid receivers either.
-    if (encoded > type(uint160).max || encoded < 10) revert InvalidEVMAddress(encodedAddress);
+    // The precompile space is not a valid receiver either (as upstream).
+    if (encoded > type(uint160).max || encoded < PRECOMPILE_SPACE) revert InvalidEVMAddress(encodedAddress);
     return address(uint160(encoded));
   }
 }

@@ -66,11 +66,14 @@ abstract contract MultiOCR3Base is Ownable2Step {
     address[] transmitters;
   }
 
-  /// @dev One slot per (plugin, address): an address may be a signer and a transmitter at once.
+  /// @dev One slot per (plugin, address): an address may be a signer and a transmitter at once. A transmitter's
+  /// slot also caches F and the verification flag, so _transmit reads the ConfigInfo digest slot only.
   struct Oracle {
-    uint8 signerIndex; // ──╮ bit position in the duplicate-signature bitmap
-    bool isSigner; //       │
-    bool isTransmitter; // ─╯
+    uint8 signerIndex; // ────────────────────╮ bit position in the duplicate-signature bitmap
+    bool isSigner; //                         │
+    bool isTransmitter; //                    │
+    uint8 F; //                               │ copy of ConfigInfo.F (transmitters only)
+    bool isSignatureVerificationEnabled; // ──╯ copy of ConfigInfo's flag (transmitters only)
   }
 
   mapping(uint8 ocrPluginType => OCRConfig config) internal s_ocrConfigs;
@@ -141,6 +144,8 @@ abstract contract MultiOCR3Base is Ownable2Step {
       Oracle storage oracle = oracles[transmitter];
       if (oracle.isTransmitter) revert InvalidConfig(InvalidConfigErrorType.REPEATED_ORACLE_ADDRESS);
       oracle.isTransmitter = true;
+      oracle.F = args.F;
+      oracle.isSignatureVerificationEnabled = args.isSignatureVerificationEnabled;
     }
 
     ocrConfig.signers = signers;
@@ -172,24 +177,26 @@ abstract contract MultiOCR3Base is Ownable2Step {
     bytes32[] memory ss,
     bytes32 rawVs
   ) internal {
-    ConfigInfo memory configInfo = s_ocrConfigs[ocrPluginType].configInfo;
+    bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
     bytes32 configDigest = reportContext[0];
-    if (configInfo.configDigest != configDigest) revert ConfigDigestMismatch(configInfo.configDigest, configDigest);
+    if (expectedDigest != configDigest) revert ConfigDigestMismatch(expectedDigest, configDigest);
     if (block.chainid != i_chainID) revert ForkedChain(i_chainID, block.chainid);
+
+    // F and the verification flag come from the transmitter's own slot (one SLOAD for role + config).
+    Oracle memory transmitter = s_oracles[ocrPluginType][msg.sender];
+    if (!transmitter.isTransmitter) revert UnauthorizedTransmitter();
 
     // Exact calldata length: no trailing or smuggled bytes besides the canonical ABI encoding.
     {
       uint256 expected = TRANSMIT_MSGDATA_CONSTANT_LENGTH_COMPONENT + ((report.length + 31) & ~uint256(31));
-      if (configInfo.isSignatureVerificationEnabled) {
+      if (transmitter.isSignatureVerificationEnabled) {
         expected += TRANSMIT_MSGDATA_EXTRA_CONSTANT_LENGTH_COMPONENT_FOR_SIGNATURES + (rs.length + ss.length) * 32;
       }
       if (msg.data.length != expected) revert WrongMessageLength(expected, msg.data.length);
     }
 
-    if (!s_oracles[ocrPluginType][msg.sender].isTransmitter) revert UnauthorizedTransmitter();
-
-    if (configInfo.isSignatureVerificationEnabled) {
-      if (rs.length != uint256(configInfo.F) + 1) revert WrongNumberOfSignatures();
+    if (transmitter.isSignatureVerificationEnabled) {
+      if (rs.length != uint256(transmitter.F) + 1) revert WrongNumberOfSignatures();
       if (rs.length != ss.length) revert SignaturesOutOfRegistration();
       _verifySignatures(ocrPluginType, keccak256(abi.encodePacked(keccak256(report), reportContext)), rs, ss, rawVs);
     }

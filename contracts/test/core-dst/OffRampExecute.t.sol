@@ -573,4 +573,33 @@ contract OffRampExecuteTest is OffRampSetup {
     vm.expectRevert(OffRamp.CanOnlySelfCall.selector);
     s_offRamp.executeSingleMessage(m, new bytes[](0), new uint32[](0));
   }
+
+  function testFuzz_execute_randomSubsetOfRoot(uint256 n, uint256 mask) public {
+    n = bound(n, 1, 40);
+    Internal.Any2EVMRampMessage[] memory msgs = new Internal.Any2EVMRampMessage[](n);
+    for (uint256 i = 0; i < n; ++i) {
+      msgs[i] = _message(SOURCE, uint64(i + 1), 0, address(s_gasReceiver), abi.encode(i), 50_000);
+    }
+    _commitMessages(msgs);
+    uint256 count;
+    uint256[] memory tmp = new uint256[](n);
+    for (uint256 i = 0; i < n; ++i) {
+      if ((mask >> i) & 1 == 1) tmp[count++] = i;
+    }
+    if (count == 0) tmp[count++] = mask % n;
+    uint256[] memory idx = new uint256[](count);
+    for (uint256 i = 0; i < count; ++i) {
+      idx[i] = tmp[i];
+    }
+    _execute(_execReport(msgs, idx));
+    uint256 j;
+    for (uint256 i = 0; i < n; ++i) {
+      bool picked = j < count && idx[j] == i;
+      if (picked) ++j;
+      assertEq(
+        uint8(_state(SOURCE, uint64(i + 1))),
+        uint8(picked ? Internal.MessageExecutionState.SUCCESS : Internal.MessageExecutionState.UNTOUCHED)
+      );
+    }
+  }
 }

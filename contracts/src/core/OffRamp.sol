@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable2Step} from "../access/Ownable2Step.sol";
+import {IAny2EVMMessageReceiver} from "../interfaces/IAny2EVMMessageReceiver.sol";
+import {IFeeQuoter} from "../interfaces/IFeeQuoter.sol";
+import {IMessageInterceptor} from "../interfaces/IMessageInterceptor.sol";
+import {INonceManager} from "../interfaces/INonceManager.sol";
+import {IPoolV1} from "../interfaces/IPool.sol";
+import {IRMNRemote} from "../interfaces/IRMNRemote.sol";
+import {IRouter} from "../interfaces/IRouter.sol";
+import {ITokenAdminRegistry} from "../interfaces/ITokenAdminRegistry.sol";
+import {ITypeAndVersion} from "../interfaces/ITypeAndVersion.sol";
+import {Client} from "../libraries/Client.sol";
+import {Internal} from "../libraries/Internal.sol";
+import {MerkleMultiProof} from "../libraries/MerkleMultiProof.sol";
+import {Pool} from "../libraries/Pool.sol";
+import {MultiOCR3Base} from "../ocr/MultiOCR3Base.sol";
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+
+/// @notice Destination side of CCIP v1.6: stores committed merkle roots (commit plugin, signed) and executes
+/// messages proven against them (execution plugin, DON or permissionless manual execution).
+contract OffRamp is ITypeAndVersion, MultiOCR3Base {
+  using EnumerableSet for EnumerableSet.UintSet;
+
+  error ZeroChainSelectorNotAllowed();
+  error ZeroAddressNotAllowed();
+  error ExecutionError(bytes32 messageId, bytes err);
+  error SourceChainNotEnabled(uint64 sourceChainSelector);
+  error TokenDataMismatch(uint64 sourceChainSelector, uint64 sequenceNumber);
+  error UnexpectedTokenData();
+  error ManualExecutionNotYetEnabled(uint64 sourceChainSelector);
+  error ManualExecutionGasLimitMismatch();
+  error InvalidManualExecutionGasLimit(uint64 sourceChainSelector, bytes32 messageId, uint256 newLimit);
+  error InvalidManualExecutionTokenGasOverride(
+    bytes32 messageId, uint256 tokenIndex, uint256 oldLimit, uint256 tokenGasOverride
+  );
+  error ManualExecutionGasAmountCountMismatch(bytes32 messageId, uint64 sequenceNumber);
+  error RootNotCommitted(uint64 sourceChainSelector);
+  error RootAlreadyCommitted(uint64 sourceChainSelector, bytes32 merkleRoot);
+  error InvalidRoot();
+  error CanOnlySelfCall();
+  error ReceiverError(bytes err);
+  error TokenHandlingError(address target, bytes err);
+  error ReleaseOrMintBalanceMismatch(uint256 amountReleased, uint256 balancePre, uint256 balancePost);
+  error EmptyReport(uint64 sourceChainSelector);
+  error EmptyBatch();
+  error CursedByRMN(uint64 sourceChainSelector);
+  error NotACompatiblePool(address notPool);
+  error InvalidDataLength(uint256 expected, uint256 got);
+  error StaleCommitReport();
+  error InvalidInterval(uint64 sourceChainSelector, uint64 min, uint64 max);
+  error InvalidMessageDestChainSelector(uint64 messageDestChainSelector);
+  error SourceChainSelectorMismatch(uint64 reportSourceChainSelector, uint64 messageSourceChainSelector);
+  error SignatureVerificationRequiredInCommitPlugin();
+  error SignatureVerificationNotAllowedInExecutionPlugin();
+  error CommitOnRampMismatch(bytes reportOnRamp, bytes configOnRamp);
+  error InvalidOnRampUpdate(uint64 sourceChainSelector);
+  error RootBlessingMismatch(uint64 sourceChainSelector, bytes32 merkleRoot, bool isBlessed);
+  error AlreadyExecuted(uint64 sourceChainSelector, uint64 sequenceNumber);
+  error InsufficientGasToCompleteTx(bytes4 err);
+  error InsufficientGasForStaticCall();
+  // Raised by the exact-gas call helper (same names as the shared CallWithExactGas library).
+  error NoContract();
+  error NotEnoughGasForCall();
+
+  event StaticConfigSet(StaticConfig staticConfig);
+  event DynamicConfigSet(DynamicConfig dynamicConfig);
+  event ExecutionStateChanged(
+    uint64 indexed sourceChainSelector,
+    uint64 indexed sequenceNumber,
+    bytes32 indexed messageId,
+    bytes32 messageHash,
+    Internal.MessageExecutionState state,
+    bytes returnData,
+    uint256 gasUsed
+  );
+  event SourceChainSelectorAdded(uint64 sourceChainSelector);
+  event SourceChainConfigSet(uint64 indexed sourceChainSelector, SourceChainConfig sourceConfig);
+  event SkippedAlreadyExecutedMessage(uint64 sourceChainSelector, uint64 sequenceNumber);
+  event AlreadyAttempted(uint64 sourceChainSelector, uint64 sequenceNumber);
+  event CommitReportAccepted(
+    Internal.MerkleRoot[] blessedMerkleRoots,
+    Internal.MerkleRoot[] unblessedMerkleRoots,
+    Internal.PriceUpdates priceUpdates
+  );
+  event RootRemoved(bytes32 root);
+  event SkippedReportExecution(uint64 sourceChainSelector);
+
+  struct StaticConfig {
+    uint64 chainSelector; // ───────╮ this (destination) chain
+    uint16 gasForCallExactCheck; // │ gas reserved around exact-gas calls
+    IRMNRemote rmnRemote; // ───────╯
+    address tokenAdminRegistry;
+    address nonceManager;
+  }
+
+  struct DynamicConfig {
+    address feeQuoter; // ──────────────────────────────╮
+    uint32 permissionLessExecutionThresholdSeconds; // ─╯ after this, anyone may manually execute
+    address messageInterceptor; // optional (0 = none)
+  }
+
+  /// @dev The v1.6 view shape of a lane config.
+  struct SourceChainConfig {
+    IRouter router; // ─────────────────╮
+    bool isEnabled; //                  │
+    uint64 minSeqNr; //                 │ next sequence number a root must start at
+    bool isRMNVerificationDisabled; // ─╯
+    bytes onRamp; // source OnRamp, abi.encode(address) for EVM sources
+  }
+
+  struct SourceChainConfigArgs {
+    IRouter router;
+    uint64 sourceChainSelector;
+    bool isEnabled;
+    bool isRMNVerificationDisabled;
+    bytes onRamp;
+  }
+
+  /// @dev Zero values mean "no override"; tokenGasOverrides must have one entry per token (zeros allowed).
+  struct GasLimitOverride {
+    uint256 receiverExecutionGasLimit;
+    uint32[] tokenGasOverrides;
+  }
+
+  /// @dev Storage form of a lane: the view shape plus the any2EVM metadata hash, so execution never reads the
+  /// onRamp bytes and commit compares hashes instead of loading them.
+  struct SourceChainState {
+    IRouter router; // ─────────────────╮
+    bool isEnabled; //                  │
+    uint64 minSeqNr; //                 │
+    bool isRMNVerificationDisabled; // ─╯
+    bytes32 metadataHash; // Internal._any2EvmMetadataHash(source, i_chainSelector, onRamp)
+    bytes onRamp;
+  }
+
+  string public constant override typeAndVersion = "OffRamp 1.6.0";
+
+  /// @dev keccak256(abi.encode(address(0))): an onRamp that decodes to the zero address is rejected.
+  bytes32 internal constant EMPTY_ENCODED_ADDRESS_HASH = keccak256(abi.encode(address(0)));
+  /// @dev A root can never cover more messages than one multi-proof can verify.
+  uint256 internal constant MAX_MESSAGES_PER_ROOT = 256;
+  /// @dev ERC-165 says supportsInterface uses at most 30k gas.
+  uint256 internal constant ERC165_GAS_LIMIT = 30_000;
+  /// @dev Below this much gas the 30k staticcall could be starved (cold access + 63/64 rule), so we revert
+  /// instead of treating the receiver as "not supporting" (which would skip it).
+  uint256 internal constant MIN_GAS_FOR_ERC165_CHECK = 34_000;
+  uint256 internal constant BALANCE_OF_RET_BYTES = 32;
+
+  uint64 internal immutable i_chainSelector;
+  uint16 internal immutable i_gasForCallExactCheck;
+  IRMNRemote internal immutable i_rmnRemote;
+  address internal immutable i_tokenAdminRegistry;
+  address internal immutable i_nonceManager;
+
+  // Dynamic config split by use: commit reads (feeQuoter, latest price seqNr); execution reads
+  // (messageInterceptor, threshold). Each path touches a single slot.
+  address internal s_feeQuoter; // ────────────────────╮
+  uint64 internal s_latestPriceSequenceNumber; // ─────╯
+  address internal s_messageInterceptor; // ───────────╮
+  uint32 internal s_permissionLessExecutionThresholdSeconds; // ─╯
+
+  EnumerableSet.UintSet internal s_sourceChainSelectors;
+  mapping(uint64 sourceChainSelector => SourceChainState) internal s_sourceChainConfigs;
+
+  /// @dev 2 bits per message, 128 messages per word: [source][seqNr / 128].
+  mapping(uint64 sourceChainSelector => mapping(uint64 seqNrWord => uint256 bitmap)) internal s_executionStates;
+  /// @dev Commit timestamp of each root, per source.
+  mapping(uint64 sourceChainSelector => mapping(bytes32 merkleRoot => uint256 timestamp)) internal s_roots;
+
+  constructor(
+    StaticConfig memory staticConfig,
+    DynamicConfig memory dynamicConfig,
+    SourceChainConfigArgs[] memory sourceChainConfigs
+  ) Ownable2Step(msg.sender) {
+    if (
+      address(staticConfig.rmnRemote) == address(0) || staticConfig.tokenAdminRegistry == address(0)
+        || staticConfig.nonceManager == address(0)
+    ) revert ZeroAddressNotAllowed();
+    if (staticConfig.chainSelector == 0) revert ZeroChainSelectorNotAllowed();
+
+    i_chainSelector = staticConfig.chainSelector;
+    i_gasForCallExactCheck = staticConfig.gasForCallExactCheck;
+    i_rmnRemote = staticConfig.rmnRemote;
+    i_tokenAdminRegistry = staticConfig.tokenAdminRegistry;
+    i_nonceManager = staticConfig.nonceManager;
+    emit StaticConfigSet(staticConfig);
+
+    _setDynamicConfig(dynamicConfig);
+    _applySourceChainConfigUpdates(sourceChainConfigs);
+  }
+
+  // ================================================================
+  // │                           Commit                             │
+  // ================================================================
+
+  /// @notice Accepts a commit report signed by F+1 commit oracles: price updates and merkle roots.
+  function commit(
+    bytes32[2] calldata reportContext,
+    bytes calldata report,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
+    bytes32 rawVs
+  ) external {
+    // Authenticate first: nothing below (external calls included) runs for an unsigned report.
+    _transmit(uint8(Internal.OCRPluginType.Commit), reportContext, report, rs, ss, rawVs);
+
+    Internal.CommitReport memory commitReport = abi.decode(report, (Internal.CommitReport));
+    uint256 numBlessed = commitReport.blessedMerkleRoots.length;
+    uint256 numUnblessed = commitReport.unblessedMerkleRoots.length;
+
+    if (commitReport.priceUpdates.tokenPriceUpdates.length != 0 || commitReport.priceUpdates.gasPriceUpdates.length != 0)
+    {
+      uint64 ocrSeqNr = uint64(uint256(reportContext[1]));
+      // Prices are ordered by the OCR sequence number; roots have their own ordering (minSeqNr).
+      if (s_latestPriceSequenceNumber < ocrSeqNr) {
+        s_latestPriceSequenceNumber = ocrSeqNr;
+        IFeeQuoter(s_feeQuoter).updatePrices(commitReport.priceUpdates);
+      } else if (numBlessed + numUnblessed == 0) {
+        revert StaleCommitReport();
+      }
+    }
+
+    if (numBlessed != 0) {
+      i_rmnRemote.verify(address(this), commitReport.blessedMerkleRoots, commitReport.rmnSignatures);
+    }
+    for (uint256 i = 0; i < numBlessed; ++i) {
+      _commitRoot(commitReport.blessedMerkleRoots[i], true);
+    }
+    for (uint256 i = 0; i < numUnblessed; ++i) {
+      _commitRoot(commitReport.unblessedMerkleRoots[i], false);
+    }
+
+    emit CommitReportAccepted(
+      commitReport.blessedMerkleRoots, commitReport.unblessedMerkleRoots, commitReport.priceUpdates
+    );
+  }
+
+  function _commitRoot(Internal.MerkleRoot memory root, bool isBlessed) internal {
+    uint64 sourceChainSelector = root.sourceChainSelector;
+    if (i_rmnRemote.isCursed(bytes16(uint128(sourceChainSelector)))) revert CursedByRMN(sourceChainSelector);
+
+    SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
+    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    // The stored metadata hash commits to keccak(onRamp): recomputing it from the report avoids loading the bytes.
+    if (
+      Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, root.onRampAddress) != config.metadataHash
+    ) revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
+
+    uint64 minSeqNr = root.minSeqNr;
+    uint64 maxSeqNr = root.maxSeqNr;
+    if (minSeqNr != config.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
+      revert InvalidInterval(sourceChainSelector, minSeqNr, maxSeqNr);
+    }
+    // A lane with RMN verification on only takes blessed roots, and vice versa.
+    if (isBlessed == config.isRMNVerificationDisabled) {
+      revert RootBlessingMismatch(sourceChainSelector, root.merkleRoot, isBlessed);
+    }
+    bytes32 merkleRoot = root.merkleRoot;
+    if (merkleRoot == bytes32(0)) revert InvalidRoot();
+    // Re-committing would reset the timestamp and delay manual execution.
+    if (s_roots[sourceChainSelector][merkleRoot] != 0) revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
+
+    config.minSeqNr = maxSeqNr + 1;
+    s_roots[sourceChainSelector][merkleRoot] = block.timestamp;
+  }
+
+  /// @notice The OCR sequence number of the last applied price update.
+  function getLatestPriceSequenceNumber() external view returns (uint64) {
+    return s_latestPriceSequenceNumber;
+  }
+
+  /// @notice The commit timestamp of `root` from `sourceChainSelector`, 0 if never committed.
+  function getMerkleRoot(uint64 sourceChainSelector, bytes32 root) external view returns (uint256) {
+    return s_roots[sourceChainSelector][root];
+  }
+
+  /// @notice Owner escape hatch: forgets committed roots (e.g. a root committed by a faulty DON).
+  /// Messages already executed keep their state; the lane's minSeqNr is not rewound.
+  function removeRoots(Internal.MerkleRoot[] calldata rootsToRemove) external onlyOwner {
+    for (uint256 i = 0; i < rootsToRemove.length; ++i) {
+      delete s_roots[rootsToRemove[i].sourceChainSelector][rootsToRemove[i].merkleRoot];
+      emit RootRemoved(rootsToRemove[i].merkleRoot);
+    }
+  }
+
+  function _afterOCR3ConfigSet(uint8 ocrPluginType) internal override {
+    bool isSignatureVerificationEnabled = s_ocrConfigs[ocrPluginType].configInfo.isSignatureVerificationEnabled;
+    if (ocrPluginType == uint8(Internal.OCRPluginType.Commit)) {
+      if (!isSignatureVerificationEnabled) revert SignatureVerificationRequiredInCommitPlugin();
+      // OCR sequence numbers restart with a new config.
+      s_latestPriceSequenceNumber = 0;
+    } else if (ocrPluginType == uint8(Internal.OCRPluginType.Execution)) {
+      if (isSignatureVerificationEnabled) revert SignatureVerificationNotAllowedInExecutionPlugin();
+    }
+  }
+
+  // ================================================================
+  // │                          Execution                           │
+  // ================================================================
+
+  /// @notice DON execution: report = abi.encode(Internal.ExecutionReport[]). Signatures are not used.
+  function execute(bytes32[2] calldata reportContext, bytes calldata report) external {
+    bytes32[] memory emptySigs = new bytes32[](0);
+    _transmit(uint8(Internal.OCRPluginType.Execution), reportContext, report, emptySigs, emptySigs, bytes32(0));
+
+    Internal.ExecutionReport[] memory reports = abi.decode(report, (Internal.ExecutionReport[]));
+    if (reports.length == 0) revert EmptyBatch();
+    GasLimitOverride[] memory noOverrides = new GasLimitOverride[](0);
+    for (uint256 i = 0; i < reports.length; ++i) {
+      _executeSingleReport(reports[i], noOverrides, false);
+    }
+  }
+
+  /// @notice Permissionless execution of FAILURE messages, or of any message once its root is older than the
+  /// permissionless threshold. Gas limits may be raised (never lowered) per message and per token.
+  function manuallyExecute(Internal.ExecutionReport[] memory reports, GasLimitOverride[][] memory gasLimitOverrides)
+    external
+  {
+    if (reports.length == 0) revert EmptyBatch();
+    if (reports.length != gasLimitOverrides.length) revert ManualExecutionGasLimitMismatch();
+    for (uint256 i = 0; i < reports.length; ++i) {
+      Internal.ExecutionReport memory report = reports[i];
+      GasLimitOverride[] memory overrides = gasLimitOverrides[i];
+      uint256 numMsgs = report.messages.length;
+      if (numMsgs != overrides.length) revert ManualExecutionGasLimitMismatch();
+      for (uint256 j = 0; j < numMsgs; ++j) {
+        Internal.Any2EVMRampMessage memory message = report.messages[j];
+        GasLimitOverride memory o = overrides[j];
+        if (o.receiverExecutionGasLimit != 0 && o.receiverExecutionGasLimit < message.gasLimit) {
+          revert InvalidManualExecutionGasLimit(
+            report.sourceChainSelector, message.header.messageId, o.receiverExecutionGasLimit
+          );
+        }
+        uint256 numTokens = message.tokenAmounts.length;
+        if (o.tokenGasOverrides.length != numTokens) {
+          revert ManualExecutionGasAmountCountMismatch(message.header.messageId, message.header.sequenceNumber);
+        }
+        for (uint256 k = 0; k < numTokens; ++k) {
+          uint32 tokenOverride = o.tokenGasOverrides[k];
+          uint32 destGas = message.tokenAmounts[k].destGasAmount;
+          if (tokenOverride != 0 && tokenOverride < destGas) {
+            revert InvalidManualExecutionTokenGasOverride(message.header.messageId, k, destGas, tokenOverride);
+          }
+        }
+      }
+      _executeSingleReport(report, overrides, true);
+    }
+  }
+
+  function _executeSingleReport(
+    Internal.ExecutionReport memory report,
+    GasLimitOverride[] memory overrides,
+    bool manualExecution
+  ) internal {
+    uint64 sourceChainSelector = report.sourceChainSelector;
+    if (i_rmnRemote.isCursed(bytes16(uint128(sourceChainSelector)))) {
+      // One cursed lane must not block a DON batch; a manual executor wants to know.
+      if (manualExecution) revert CursedByRMN(sourceChainSelector);
+      emit SkippedReportExecution(sourceChainSelector);
+      return;
+    }
+    SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
+    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+
+    uint256 numMsgs = report.messages.length;
+    if (numMsgs == 0) revert EmptyReport(sourceChainSelector);
+    if (numMsgs != report.offchainTokenData.length) revert UnexpectedTokenData();
+
+    bytes32[] memory hashedLeaves = new bytes32[](numMsgs);
+    {
+      bytes32 metadataHash = config.metadataHash;
+      uint64 chainSelector = i_chainSelector;
+      for (uint256 i = 0; i < numMsgs; ++i) {
+        Internal.Any2EVMRampMessage memory message = report.messages[i];
+        // Roots do not commit to the dest selector through the metadata hash alone: check it explicitly.
+        if (message.header.destChainSelector != chainSelector) {
+          revert InvalidMessageDestChainSelector(message.header.destChainSelector);
+        }
+        if (message.header.sourceChainSelector != sourceChainSelector) {
+          revert SourceChainSelectorMismatch(sourceChainSelector, message.header.sourceChainSelector);
+        }
+        hashedLeaves[i] = Internal._hash(message, metadataHash);
+      }
+    }
+
+    // SECURITY CRITICAL: every message executed below is proven to be in a committed root.
+    uint256 timestampCommitted =
+      s_roots[sourceChainSelector][MerkleMultiProof._merkleRoot(hashedLeaves, report.proofs, report.proofFlagBits)];
+    if (timestampCommitted == 0) revert RootNotCommitted(sourceChainSelector);
+
+    bool manualExecAllowedByAge;
+    if (manualExecution) {
+      manualExecAllowedByAge = block.timestamp - timestampCommitted > s_permissionLessExecutionThresholdSeconds;
+    }
+
+    for (uint256 i = 0; i < numMsgs; ++i) {
+      GasLimitOverride memory o;
+      if (manualExecution) o = overrides[i];
+      _executeMessage(
+        sourceChainSelector,
+        report.messages[i],
+        report.offchainTokenData[i],
+        hashedLeaves[i],
+        o,
+        manualExecution ? (manualExecAllowedByAge ? MANUAL_BY_AGE : MANUAL) : DON
+      );
+    }
+  }
+
+  uint8 internal constant DON = 0;
+  uint8 internal constant MANUAL = 1;
+  uint8 internal constant MANUAL_BY_AGE = 2;
+
+  /// @param mode DON, MANUAL (only FAILURE messages may run) or MANUAL_BY_AGE (root older than the threshold)
+  function _executeMessage(
+    uint64 sourceChainSelector,
+    Internal.Any2EVMRampMessage memory message,
+    bytes[] memory offchainTokenData,
+    bytes32 leaf,
+    GasLimitOverride memory o,
+    uint8 mode
+  ) internal {
+    uint64 seqNr = message.header.sequenceNumber;
+    Internal.MessageExecutionState originalState = getExecutionState(sourceChainSelector, seqNr);
+
+    // Only UNTOUCHED and FAILURE may run; IN_PROGRESS also blocks re-entrant execution of the same message.
+    if (
+      originalState != Internal.MessageExecutionState.UNTOUCHED
+        && originalState != Internal.MessageExecutionState.FAILURE
+    ) {
+      if (mode != DON) revert AlreadyExecuted(sourceChainSelector, seqNr);
+      emit SkippedAlreadyExecutedMessage(sourceChainSelector, seqNr);
+      return;
+    }
+
+    if (mode != DON) {
+      if (mode != MANUAL_BY_AGE && originalState != Internal.MessageExecutionState.FAILURE) {
+        revert ManualExecutionNotYetEnabled(sourceChainSelector);
+      }
+      // Overrides were validated (never lower) by manuallyExecute; the leaf was hashed with the original.
+      if (o.receiverExecutionGasLimit != 0) message.gasLimit = o.receiverExecutionGasLimit;
+    } else if (originalState == Internal.MessageExecutionState.FAILURE) {
+      // The DON never retries failures: that is manual execution's job.
+      emit AlreadyAttempted(sourceChainSelector, seqNr);
+      return;
+    }
+
+    if (message.tokenAmounts.length != offchainTokenData.length) revert TokenDataMismatch(sourceChainSelector, seqNr);
+
+    // Ordered messages advance the sender's inbound nonce once; a FAILURE retry already did.
+    if (message.header.nonce != 0 && originalState == Internal.MessageExecutionState.UNTOUCHED) {
+      if (
+        !INonceManager(i_nonceManager).incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)
+      ) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
+    }
+
+    _setExecutionState(sourceChainSelector, seqNr, Internal.MessageExecutionState.IN_PROGRESS);
+    uint256 gasStart = gasleft();
+    (Internal.MessageExecutionState newState, bytes memory returnData) =
+      _trialExecute(message, offchainTokenData, o.tokenGasOverrides);
+    uint256 gasUsed = gasStart - gasleft();
+    _setExecutionState(sourceChainSelector, seqNr, newState);
+
+    // A manual retry of a FAILURE that fails again reverts, so the caller sees why.
+    if (
+      mode != DON && newState == Internal.MessageExecutionState.FAILURE
+        && originalState == Internal.MessageExecutionState.FAILURE
+    ) revert ExecutionError(message.header.messageId, returnData);
+
+    emit ExecutionStateChanged(sourceChainSelector, seqNr, message.header.messageId, leaf, newState, returnData, gasUsed);
+  }
+
+  /// @dev Runs the message in a self-call so that token release/mint and the receiver call are atomic.
+  function _trialExecute(
+    Internal.Any2EVMRampMessage memory message,
+    bytes[] memory offchainTokenData,
+    uint32[] memory tokenGasOverrides
+  ) internal returns (Internal.MessageExecutionState, bytes memory) {
+    try this.executeSingleMessage(message, offchainTokenData, tokenGasOverrides) {
+      return (Internal.MessageExecutionState.SUCCESS, "");
+    } catch (bytes memory err) {
+      // Too little gas given by the caller is not the message's fault: revert the whole tx rather than mark
+      // FAILURE. These selectors only reach us unwrapped from our own checks or the Router's exact-gas check.
+      bytes4 selector = bytes4(err);
+      if (selector == NotEnoughGasForCall.selector || selector == InsufficientGasForStaticCall.selector) {
+        revert InsufficientGasToCompleteTx(selector);
+      }
+      return (Internal.MessageExecutionState.FAILURE, err);
+    }
+  }
+
+  /// @notice Releases/mints the tokens and delivers the message. Only callable by this contract.
+  function executeSingleMessage(
+    Internal.Any2EVMRampMessage calldata message,
+    bytes[] calldata offchainTokenData,
+    uint32[] calldata tokenGasOverrides
+  ) external {
+    if (msg.sender != address(this)) revert CanOnlySelfCall();
+
+    uint256 numTokens = message.tokenAmounts.length;
+    Client.EVMTokenAmount[] memory destTokenAmounts = new Client.EVMTokenAmount[](numTokens);
+    for (uint256 i = 0; i < numTokens; ++i) {
+      destTokenAmounts[i] = _releaseOrMintSingleToken(
+        message, i, offchainTokenData[i], tokenGasOverrides.length == 0 ? 0 : tokenGasOverrides[i]
+      );
+    }
+
+    Client.Any2EVMMessage memory any2EvmMessage = Client.Any2EVMMessage({
+      messageId: message.header.messageId,
+      sourceChainSelector: message.header.sourceChainSelector,
+      sender: message.sender,
+      data: message.data,
+      destTokenAmounts: destTokenAmounts
+    });
+
+    address interceptor = s_messageInterceptor;
+    if (interceptor != address(0)) {
+      try IMessageInterceptor(interceptor).onInboundMessage(any2EvmMessage) {}
+      catch (bytes memory err) {
+        revert IMessageInterceptor.MessageValidationError(err);
+      }
+    }
+
+    // Token-only transfers, EOAs and contracts that are not CCIP receivers get no call.
+    address receiver = message.receiver;
+    if (
+      (message.data.length == 0 && message.gasLimit == 0) || receiver.code.length == 0
+        || !_supportsInterfaceReverting(receiver, type(IAny2EVMMessageReceiver).interfaceId)
+    ) return;
+
+    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector]
+      .router
+      .routeMessage(any2EvmMessage, i_gasForCallExactCheck, message.gasLimit, receiver);
+    if (!success) revert ReceiverError(returnData);
+  }
+
+  function _releaseOrMintSingleToken(
+    Internal.Any2EVMRampMessage calldata message,
+    uint256 index,
+    bytes calldata offchainTokenData,
+    uint32 tokenGasOverride
+  ) internal returns (Client.EVMTokenAmount memory) {
+    Internal.Any2EVMTokenTransfer calldata transfer = message.tokenAmounts[index];
+    address localToken = transfer.destTokenAddress;
+    address pool = ITokenAdminRegistry(i_tokenAdminRegistry).getPool(localToken);
+    if (pool == address(0) || !_supportsInterfaceReverting(pool, Pool.CCIP_POOL_V1)) revert NotACompatiblePool(pool);
+    uint256 amount = _releaseOrMintChecked(
+      localToken,
+      message.receiver,
+      pool,
+      tokenGasOverride == 0 ? transfer.destGasAmount : tokenGasOverride,
+      _releaseOrMintPayload(message, transfer, offchainTokenData)
+    );
+    return Client.EVMTokenAmount({token: localToken, amount: amount});
+  }
+
+  /// @dev The pool gets `gasBudget` (destGasAmount or its override) in total for balanceOf, releaseOrMint and
+  /// balanceOf; the receiver's balance must move by exactly the amount the pool reports.
+  function _releaseOrMintChecked(
+    address localToken,
+    address receiver,
+    address pool,
+    uint256 gasBudget,
+    bytes memory payload
+  ) internal returns (uint256 amount) {
+    (uint256 balancePre, uint256 gasLeft) = _getBalanceOfReceiver(receiver, localToken, gasBudget);
+    (bool success, bytes memory returnData, uint256 gasUsed) =
+      _callWithExactGasSafeReturnData(payload, pool, gasLeft, i_gasForCallExactCheck, Internal.MAX_RET_BYTES);
+    if (!success) revert TokenHandlingError(localToken, returnData);
+    if (returnData.length != Pool.CCIP_POOL_V1_RET_BYTES) {
+      revert InvalidDataLength(Pool.CCIP_POOL_V1_RET_BYTES, returnData.length);
+    }
+    amount = abi.decode(returnData, (uint256));
+    (uint256 balancePost,) = _getBalanceOfReceiver(receiver, localToken, gasLeft > gasUsed ? gasLeft - gasUsed : 0);
+    // Guards against lying pools and fee-on-transfer tokens.
+    if (balancePost < balancePre || balancePost - balancePre != amount) {
+      revert ReleaseOrMintBalanceMismatch(amount, balancePre, balancePost);
+    }
+  }
+
+  function _releaseOrMintPayload(
+    Internal.Any2EVMRampMessage calldata message,
+    Internal.Any2EVMTokenTransfer calldata transfer,
+    bytes calldata offchainTokenData
+  ) internal pure returns (bytes memory) {
+    return abi.encodeCall(
+      IPoolV1.releaseOrMint,
+      Pool.ReleaseOrMintInV1({
+        originalSender: message.sender,
+        remoteChainSelector: message.header.sourceChainSelector,
+        receiver: message.receiver,
+        sourceDenominatedAmount: transfer.amount,
+        localToken: transfer.destTokenAddress,
+        sourcePoolAddress: transfer.sourcePoolAddress,
+        sourcePoolData: transfer.extraData,
+        offchainTokenData: offchainTokenData
+      })
+    );
+  }
+
+  function _getBalanceOfReceiver(address receiver, address token, uint256 gasLimit)
+    internal
+    returns (uint256 balance, uint256 gasLeft)
+  {
+    (bool success, bytes memory returnData, uint256 gasUsed) = _callWithExactGasSafeReturnData(
+      abi.encodeCall(IERC20.balanceOf, (receiver)), token, gasLimit, i_gasForCallExactCheck, Internal.MAX_RET_BYTES
+    );
+    if (!success) revert TokenHandlingError(token, returnData);
+    if (returnData.length != BALANCE_OF_RET_BYTES) revert InvalidDataLength(BALANCE_OF_RET_BYTES, returnData.length);
+    // gasUsed also counts the CALL itself, so it may exceed gasLimit by a little: saturate.
+    return (abi.decode(returnData, (uint256)), gasLimit > gasUsed ? gasLimit - gasUsed : 0);
+  }
+
+  /// @notice The execution state of a message.
+  function getExecutionState(uint64 sourceChainSelector, uint64 sequenceNumber)
+    public
+    view
+    returns (Internal.MessageExecutionState)
+  {
+    uint256 bitmap = s_executionStates[sourceChainSelector][sequenceNumber / 128];
+    return Internal.MessageExecutionState((bitmap >> ((sequenceNumber % 128) * 2)) & 3);
+  }
+
+  /// @dev Re-reads the word: a receiver may have changed other messages' bits during its call.
+  function _setExecutionState(uint64 sourceChainSelector, uint64 sequenceNumber, Internal.MessageExecutionState state)
+    internal
+  {
+    mapping(uint64 => uint256) storage states = s_executionStates[sourceChainSelector];
+    uint64 word = sequenceNumber / 128;
+    uint256 offset = (sequenceNumber % 128) * 2;
+    states[word] = (states[word] & ~(3 << offset)) | (uint256(state) << offset);
+  }
+
+  // ================================================================
+  // │                    Low-level call helpers                    │
+  // ================================================================
+
+  /// @dev Calls `target` with exactly `gasLimit` gas (reverts NotEnoughGasForCall if it cannot be guaranteed) and
+  /// copies at most `maxReturnBytes` of returned data. Private copy of the shared CallWithExactGas helper.
+  function _callWithExactGasSafeReturnData(
+    bytes memory payload,
+    address target,
+    uint256 gasLimit,
+    uint16 gasForCallExactCheck,
+    uint16 maxReturnBytes
+  ) internal returns (bool success, bytes memory retData, uint256 gasUsed) {
+    retData = new bytes(maxReturnBytes);
+    bytes4 noContract = NoContract.selector;
+    bytes4 notEnoughGas = NotEnoughGasForCall.selector;
+    assembly {
+      // Like Solidity's high-level calls, refuse a target without code (this also warms the account, so the
+      // 63/64 computation below is exact).
+      if iszero(extcodesize(target)) {
+        mstore(0x0, noContract)
+        revert(0x0, 0x4)
+      }
+      let g := gas()
+      if lt(g, gasForCallExactCheck) {
+        mstore(0x0, notEnoughGas)
+        revert(0x0, 0x4)
+      }
+      g := sub(g, gasForCallExactCheck)
+      // The callee would get min(gasLimit, g - g/64): revert unless that is gasLimit.
+      if iszero(gt(sub(g, div(g, 64)), gasLimit)) {
+        mstore(0x0, notEnoughGas)
+        revert(0x0, 0x4)
+      }
+      gasUsed := gas()
+      success := call(gasLimit, target, 0, add(payload, 0x20), mload(payload), 0x0, 0x0)
+      gasUsed := sub(gasUsed, gas())
+      let toCopy := returndatasize()
+      if gt(toCopy, maxReturnBytes) { toCopy := maxReturnBytes }
+      mstore(retData, toCopy)
+      returndatacopy(add(retData, 0x20), 0x0, toCopy)
+    }
+    return (success, retData, gasUsed);
+  }
+
+  /// @dev Full ERC-165 detection with each probe capped at 30k gas. Reverts (instead of answering false) when
+  /// the caller left too little gas for a probe, so an executor cannot make us skip a receiver by starving it.
+  function _supportsInterfaceReverting(address account, bytes4 interfaceId) internal view returns (bool) {
+    return _probeERC165(account, interfaceId) && _probeERC165(account, 0x01ffc9a7)
+      && !_probeERC165(account, 0xffffffff);
+  }
+
+  function _probeERC165(address account, bytes4 interfaceId) private view returns (bool supported) {
+    if (gasleft() < MIN_GAS_FOR_ERC165_CHECK) revert InsufficientGasForStaticCall();
+    assembly {
+      // supportsInterface(bytes4) in scratch space: selector at 0x00, argument at 0x04..0x23.
+      mstore(0x00, shl(224, 0x01ffc9a7))
+      mstore(0x04, interfaceId)
+      let ok := staticcall(ERC165_GAS_LIMIT, account, 0x00, 0x24, 0x00, 0x20)
+      supported := and(and(ok, gt(returndatasize(), 0x1f)), iszero(iszero(mload(0x00))))
+    }
+  }
+
+  // ================================================================
+  // │                            Config                            │
+  // ================================================================
+
+  function getStaticConfig() external view returns (StaticConfig memory) {
+    return StaticConfig({
+      chainSelector: i_chainSelector,
+      gasForCallExactCheck: i_gasForCallExactCheck,
+      rmnRemote: i_rmnRemote,
+      tokenAdminRegistry: i_tokenAdminRegistry,
+      nonceManager: i_nonceManager
+    });
+  }
+
+  function getDynamicConfig() external view returns (DynamicConfig memory) {
+    return DynamicConfig({
+      feeQuoter: s_feeQuoter,
+      permissionLessExecutionThresholdSeconds: s_permissionLessExecutionThresholdSeconds,
+      messageInterceptor: s_messageInterceptor
+    });
+  }
+
+  function getSourceChainConfig(uint64 sourceChainSelector) external view returns (SourceChainConfig memory) {
+    return _toView(s_sourceChainConfigs[sourceChainSelector]);
+  }
+
+  function getAllSourceChainConfigs() external view returns (uint64[] memory, SourceChainConfig[] memory) {
+    uint256 n = s_sourceChainSelectors.length();
+    uint64[] memory selectors = new uint64[](n);
+    SourceChainConfig[] memory configs = new SourceChainConfig[](n);
+    for (uint256 i = 0; i < n; ++i) {
+      selectors[i] = uint64(s_sourceChainSelectors.at(i));
+      configs[i] = _toView(s_sourceChainConfigs[selectors[i]]);
+    }
+    return (selectors, configs);
+  }
+
+  function _toView(SourceChainState storage s) internal view returns (SourceChainConfig memory) {
+    return SourceChainConfig({
+      router: s.router,
+      isEnabled: s.isEnabled,
+      minSeqNr: s.minSeqNr,
+      isRMNVerificationDisabled: s.isRMNVerificationDisabled,
+      onRamp: s.onRamp
+    });
+  }
+
+  function applySourceChainConfigUpdates(SourceChainConfigArgs[] memory sourceChainConfigUpdates) external onlyOwner {
+    _applySourceChainConfigUpdates(sourceChainConfigUpdates);
+  }
+
+  function _applySourceChainConfigUpdates(SourceChainConfigArgs[] memory updates) internal {
+    for (uint256 i = 0; i < updates.length; ++i) {
+      SourceChainConfigArgs memory args = updates[i];
+      uint64 sourceChainSelector = args.sourceChainSelector;
+      if (sourceChainSelector == 0) revert ZeroChainSelectorNotAllowed();
+      if (address(args.router) == address(0)) revert ZeroAddressNotAllowed();
+      bytes32 onRampHash = keccak256(args.onRamp);
+      if (args.onRamp.length == 0 || onRampHash == EMPTY_ENCODED_ADDRESS_HASH) revert ZeroAddressNotAllowed();
+
+      SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
+      if (config.minSeqNr == 0) {
+        // New lane.
+        config.minSeqNr = 1;
+        s_sourceChainSelectors.add(sourceChainSelector);
+        emit SourceChainSelectorAdded(sourceChainSelector);
+      } else if (config.minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
+        // Once roots were committed, changing the onRamp would mix two sequence-number spaces.
+        revert InvalidOnRampUpdate(sourceChainSelector);
+      }
+
+      config.router = args.router;
+      config.isEnabled = args.isEnabled;
+      config.isRMNVerificationDisabled = args.isRMNVerificationDisabled;
+      config.onRamp = args.onRamp;
+      config.metadataHash = Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, args.onRamp);
+
+      emit SourceChainConfigSet(sourceChainSelector, _toView(config));
+    }
+  }
+
+  function setDynamicConfig(DynamicConfig memory dynamicConfig) external onlyOwner {
+    _setDynamicConfig(dynamicConfig);
+  }
+
+  function _setDynamicConfig(DynamicConfig memory dynamicConfig) internal {
+    if (dynamicConfig.feeQuoter == address(0)) revert ZeroAddressNotAllowed();
+    s_feeQuoter = dynamicConfig.feeQuoter;
+    s_messageInterceptor = dynamicConfig.messageInterceptor;
+    s_permissionLessExecutionThresholdSeconds = dynamicConfig.permissionLessExecutionThresholdSeconds;
+    emit DynamicConfigSet(dynamicConfig);
+  }
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable2Step} from "../access/Ownable2Step.sol";
+
+/// @notice On-chain half of OCR3 for several plugins (commit, execution) sharing one contract.
+/// Per plugin type it stores a config (digest, F, signers, transmitters) and authenticates transmissions:
+/// the sender must be a configured transmitter and, when verification is on, exactly F+1 distinct configured
+/// signers must have signed keccak256(keccak256(report) ++ reportContext).
+abstract contract MultiOCR3Base is Ownable2Step {
+  /// @dev Signer indexes must fit the uint256 duplicate bitmap; n is a uint8.
+  uint256 internal constant MAX_NUM_ORACLES = 256;
+  uint256 internal constant MAX_NUM_SIGNERS = 255;
+  /// @dev rawVs carries one v byte per signature, so at most 32 signatures fit.
+  uint256 internal constant MAX_NUM_SIGNATURES = 32;
+
+  // Calldata layout of a transmission (all words are 32 bytes): selector, reportContext[2], report offset,
+  // report length, report words. With signatures also: rs offset, ss offset, rawVs, rs length, ss length.
+  uint256 internal constant TRANSMIT_MSGDATA_CONSTANT_LENGTH_COMPONENT = 4 + 2 * 32 + 32 + 32;
+  uint256 internal constant TRANSMIT_MSGDATA_EXTRA_CONSTANT_LENGTH_COMPONENT_FOR_SIGNATURES = 5 * 32;
+
+  enum InvalidConfigErrorType {
+    F_MUST_BE_POSITIVE,
+    TOO_MANY_TRANSMITTERS,
+    TOO_MANY_SIGNERS,
+    F_TOO_HIGH,
+    REPEATED_ORACLE_ADDRESS,
+    NO_TRANSMITTERS
+  }
+
+  error InvalidConfig(InvalidConfigErrorType errorType);
+  error WrongMessageLength(uint256 expected, uint256 actual);
+  error ConfigDigestMismatch(bytes32 expected, bytes32 actual);
+  error ForkedChain(uint256 expected, uint256 actual);
+  error WrongNumberOfSignatures();
+  error SignaturesOutOfRegistration();
+  error UnauthorizedTransmitter();
+  error UnauthorizedSigner();
+  error NonUniqueSignatures();
+  error OracleCannotBeZeroAddress();
+  error StaticConfigCannotBeChanged(uint8 ocrPluginType);
+
+  event ConfigSet(uint8 ocrPluginType, bytes32 configDigest, address[] signers, address[] transmitters, uint8 F);
+  event Transmitted(uint8 indexed ocrPluginType, bytes32 configDigest, uint64 sequenceNumber);
+
+  /// @dev Everything _transmit needs besides the oracle lookups: 2 storage slots.
+  struct ConfigInfo {
+    bytes32 configDigest;
+    uint8 F; // ──────────────────────────────╮ max faulty oracles; 0 = plugin not configured
+    uint8 n; //                               │ number of signers (0 when verification is off)
+    bool isSignatureVerificationEnabled; // ──╯ fixed at the first configuration of the plugin
+  }
+
+  struct OCRConfig {
+    ConfigInfo configInfo;
+    address[] signers;
+    address[] transmitters;
+  }
+
+  struct OCRConfigArgs {
+    bytes32 configDigest;
+    uint8 ocrPluginType;
+    uint8 F;
+    bool isSignatureVerificationEnabled;
+    address[] signers;
+    address[] transmitters;
+  }
+
+  /// @dev One slot per (plugin, address): an address may be a signer and a transmitter at once. A transmitter's
+  /// slot also caches F and the verification flag, so _transmit reads the ConfigInfo digest slot only.
+  struct Oracle {
+    uint8 signerIndex; // ────────────────────╮ bit position in the duplicate-signature bitmap
+    bool isSigner; //                         │
+    bool isTransmitter; //                    │
+    uint8 F; //                               │ copy of ConfigInfo.F (transmitters only)
+    bool isSignatureVerificationEnabled; // ──╯ copy of ConfigInfo's flag (transmitters only)
+  }
+
+  mapping(uint8 ocrPluginType => OCRConfig config) internal s_ocrConfigs;
+  mapping(uint8 ocrPluginType => mapping(address oracle => Oracle roles)) internal s_oracles;
+
+  /// @dev Reports are bound to the chain the contract was deployed on; a fork invalidates them.
+  uint256 internal immutable i_chainID;
+
+  constructor() {
+    i_chainID = block.chainid;
+  }
+
+  /// @notice Sets the OCR3 config of one or more plugin types.
+  function setOCR3Configs(OCRConfigArgs[] memory ocrConfigArgs) external onlyOwner {
+    for (uint256 i = 0; i < ocrConfigArgs.length; ++i) {
+      _setOCR3Config(ocrConfigArgs[i]);
+    }
+  }
+
+  /// @notice The current config of `ocrPluginType` (all zero when unset).
+  function latestConfigDetails(uint8 ocrPluginType) external view returns (OCRConfig memory ocrConfig) {
+    return s_ocrConfigs[ocrPluginType];
+  }
+
+  function _setOCR3Config(OCRConfigArgs memory args) internal {
+    if (args.F == 0) revert InvalidConfig(InvalidConfigErrorType.F_MUST_BE_POSITIVE);
+    uint8 ocrPluginType = args.ocrPluginType;
+    OCRConfig storage ocrConfig = s_ocrConfigs[ocrPluginType];
+    ConfigInfo storage configInfo = ocrConfig.configInfo;
+
+    // Whether a plugin verifies signatures decides its calldata layout, so it can never change.
+    if (configInfo.F == 0) {
+      configInfo.isSignatureVerificationEnabled = args.isSignatureVerificationEnabled;
+    } else if (configInfo.isSignatureVerificationEnabled != args.isSignatureVerificationEnabled) {
+      revert StaticConfigCannotBeChanged(ocrPluginType);
+    }
+
+    address[] memory transmitters = args.transmitters;
+    if (transmitters.length > MAX_NUM_ORACLES) revert InvalidConfig(InvalidConfigErrorType.TOO_MANY_TRANSMITTERS);
+    if (transmitters.length == 0) revert InvalidConfig(InvalidConfigErrorType.NO_TRANSMITTERS);
+
+    mapping(address => Oracle) storage oracles = s_oracles[ocrPluginType];
+    _clearOracles(oracles, ocrConfig.signers);
+    _clearOracles(oracles, ocrConfig.transmitters);
+
+    address[] memory signers;
+    if (args.isSignatureVerificationEnabled) {
+      signers = args.signers;
+      if (signers.length > MAX_NUM_SIGNERS) revert InvalidConfig(InvalidConfigErrorType.TOO_MANY_SIGNERS);
+      if (signers.length <= 3 * uint256(args.F) || uint256(args.F) + 1 > MAX_NUM_SIGNATURES) {
+        revert InvalidConfig(InvalidConfigErrorType.F_TOO_HIGH);
+      }
+      if (transmitters.length > signers.length) revert InvalidConfig(InvalidConfigErrorType.TOO_MANY_TRANSMITTERS);
+      for (uint256 i = 0; i < signers.length; ++i) {
+        address signer = signers[i];
+        if (signer == address(0)) revert OracleCannotBeZeroAddress();
+        Oracle storage oracle = oracles[signer];
+        if (oracle.isSigner) revert InvalidConfig(InvalidConfigErrorType.REPEATED_ORACLE_ADDRESS);
+        oracle.isSigner = true;
+        oracle.signerIndex = uint8(i);
+      }
+    }
+    // Without verification the signers are neither stored nor used (execution plugin).
+
+    for (uint256 i = 0; i < transmitters.length; ++i) {
+      address transmitter = transmitters[i];
+      if (transmitter == address(0)) revert OracleCannotBeZeroAddress();
+      Oracle storage oracle = oracles[transmitter];
+      if (oracle.isTransmitter) revert InvalidConfig(InvalidConfigErrorType.REPEATED_ORACLE_ADDRESS);
+      oracle.isTransmitter = true;
+      oracle.F = args.F;
+      oracle.isSignatureVerificationEnabled = args.isSignatureVerificationEnabled;
+    }
+
+    ocrConfig.signers = signers;
+    ocrConfig.transmitters = transmitters;
+    configInfo.configDigest = args.configDigest;
+    configInfo.F = args.F;
+    configInfo.n = uint8(signers.length);
+
+    emit ConfigSet(ocrPluginType, args.configDigest, signers, transmitters, args.F);
+    _afterOCR3ConfigSet(ocrPluginType);
+  }
+
+  function _clearOracles(mapping(address => Oracle) storage oracles, address[] storage addrs) private {
+    for (uint256 i = 0; i < addrs.length; ++i) {
+      delete oracles[addrs[i]];
+    }
+  }
+
+  /// @notice Hook for the inheriting contract to validate/react to a new config of `ocrPluginType`.
+  function _afterOCR3ConfigSet(uint8 ocrPluginType) internal virtual;
+
+  /// @notice Authenticates a transmission of `report` for `ocrPluginType`; reverts if anything is off.
+  /// @dev Must be called from the external entry point whose calldata is (reportContext, report[, rs, ss, rawVs]).
+  function _transmit(
+    uint8 ocrPluginType,
+    bytes32[2] calldata reportContext,
+    bytes calldata report,
+    bytes32[] memory rs,
+    bytes32[] memory ss,
+    bytes32 rawVs
+  ) internal {
+    bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
+    bytes32 configDigest = reportContext[0];
+    if (expectedDigest != configDigest) revert ConfigDigestMismatch(expectedDigest, configDigest);
+    if (block.chainid != i_chainID) revert ForkedChain(i_chainID, block.chainid);
+
+    // F and the verification flag come from the transmitter's own slot (one SLOAD for role + config).
+    Oracle memory transmitter = s_oracles[ocrPluginType][msg.sender];
+    if (!transmitter.isTransmitter) revert UnauthorizedTransmitter();
+
+    // Exact calldata length: no trailing or smuggled bytes besides the canonical ABI encoding.
+    {
+      uint256 expected = TRANSMIT_MSGDATA_CONSTANT_LENGTH_COMPONENT + ((report.length + 31) & ~uint256(31));
+      if (transmitter.isSignatureVerificationEnabled) {
+        expected += TRANSMIT_MSGDATA_EXTRA_CONSTANT_LENGTH_COMPONENT_FOR_SIGNATURES + (rs.length + ss.length) * 32;
+      }
+      if (msg.data.length != expected) revert WrongMessageLength(expected, msg.data.length);
+    }
+
+    if (transmitter.isSignatureVerificationEnabled) {
+      if (rs.length != uint256(transmitter.F) + 1) revert WrongNumberOfSignatures();
+      if (rs.length != ss.length) revert SignaturesOutOfRegistration();
+      _verifySignatures(ocrPluginType, keccak256(abi.encodePacked(keccak256(report), reportContext)), rs, ss, rawVs);
+    }
+
+    emit Transmitted(ocrPluginType, configDigest, uint64(uint256(reportContext[1])));
+  }
+
+  function _verifySignatures(
+    uint8 ocrPluginType,
+    bytes32 hashedReport,
+    bytes32[] memory rs,
+    bytes32[] memory ss,
+    bytes32 rawVs
+  ) internal view {
+    mapping(address => Oracle) storage oracles = s_oracles[ocrPluginType];
+    uint256 seen; // bitmap of signer indexes already counted
+    for (uint256 i = 0; i < rs.length; ++i) {
+      // ecrecover yields address(0) for invalid signatures, which is never a configured signer.
+      address signer = ecrecover(hashedReport, uint8(rawVs[i]) + 27, rs[i], ss[i]);
+      Oracle memory oracle = oracles[signer];
+      if (!oracle.isSigner) revert UnauthorizedSigner();
+      uint256 bit = 1 << oracle.signerIndex;
+      if (seen & bit != 0) revert NonUniqueSignatures();
+      seen |= bit;
+    }
+  }
+}

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {OffRamp} from "../../src/core/OffRamp.sol";
+import {IRMNRemote} from "../../src/interfaces/IRMNRemote.sol";
+import {Internal} from "../../src/libraries/Internal.sol";
+import {MultiOCR3Base} from "../../src/ocr/MultiOCR3Base.sol";
+import {RMNRemoteTestDouble} from "./helpers/TestDoubles.sol";
+import {OffRampSetup} from "./OffRampSetup.t.sol";
+
+contract OffRampCommitTest is OffRampSetup {
+  bytes32 internal constant ROOT = keccak256("root");
+
+  function _signed(Internal.CommitReport memory r, uint64 seqNr)
+    internal
+    view
+    returns (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs)
+  {
+    report = abi.encode(r);
+    ctx = _context(COMMIT_DIGEST, seqNr);
+    (rs, ss, rawVs) = _sign(report, ctx, _firstSigners(F + 1));
+  }
+
+  function _unblessed() internal view returns (Internal.CommitReport memory) {
+    return _unblessedReport(_root(SOURCE, s_onRamp, 1, 10, ROOT));
+  }
+
+  // ─────────────────────────────── happy paths ───────────────────────────────
+
+  function test_commit_unblessedRoot() public {
+    Internal.CommitReport memory r = _unblessed();
+    vm.expectEmit(address(s_offRamp));
+    emit MultiOCR3Base.Transmitted(uint8(Internal.OCRPluginType.Commit), COMMIT_DIGEST, 7);
+    vm.expectEmit(address(s_offRamp));
+    emit OffRamp.CommitReportAccepted(r.blessedMerkleRoots, r.unblessedMerkleRoots, r.priceUpdates);
+    _commitWithSeq(r, 7);
+
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), block.timestamp);
+    assertEq(s_offRamp.getSourceChainConfig(SOURCE).minSeqNr, 11);
+    assertEq(s_offRamp.getLatestPriceSequenceNumber(), 0); // no prices in the report
+  }
+
+  function test_commit_blessedRootWithRMNSignatures() public {
+    Internal.CommitReport memory r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 3, ROOT));
+    _commit(r);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE_BLESSED, ROOT), block.timestamp);
+    assertEq(s_offRamp.getSourceChainConfig(SOURCE_BLESSED).minSeqNr, 4);
+  }
+
+  function test_commit_blessedAndUnblessedTogether() public {
+    Internal.CommitReport memory r;
+    r.priceUpdates = _gasPrices(5);
+    r.blessedMerkleRoots = new Internal.MerkleRoot[](1);
+    r.blessedMerkleRoots[0] = _root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT);
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](1);
+    r.unblessedMerkleRoots[0] = _root(SOURCE, s_onRamp, 1, 256, ROOT); // 256 messages: the maximum
+    r.rmnSignatures = _rmnSign(r.blessedMerkleRoots);
+    _commitWithSeq(r, 3);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE_BLESSED, ROOT), block.timestamp);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), block.timestamp);
+    assertEq(s_offRamp.getLatestPriceSequenceNumber(), 3);
+    assertEq(s_feeQuoter.s_gasPrice(SOURCE), 5);
+  }
+
+  function test_commit_consecutiveIntervals() public {
+    _commit(_unblessedReport(_root(SOURCE, s_onRamp, 1, 10, ROOT)));
+    _commit(_unblessedReport(_root(SOURCE, s_onRamp, 11, 11, keccak256("r2"))));
+    assertEq(s_offRamp.getSourceChainConfig(SOURCE).minSeqNr, 12);
+  }
+
+  // ─────────────────────────────── prices ───────────────────────────────
+
+  function test_commit_pricesOnly_newerSeqNrApplies() public {
+    Internal.CommitReport memory r = _unblessedReport(_root(SOURCE, s_onRamp, 1, 1, ROOT));
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](0);
+    r.priceUpdates = _gasPrices(100);
+    _commitWithSeq(r, 5);
+    assertEq(s_feeQuoter.s_updates(), 1);
+    assertEq(s_offRamp.getLatestPriceSequenceNumber(), 5);
+
+    r.priceUpdates = _gasPrices(200);
+    _commitWithSeq(r, 6);
+    assertEq(s_feeQuoter.s_updates(), 2);
+    assertEq(s_feeQuoter.s_gasPrice(SOURCE), 200);
+  }
+
+  function test_commit_stalePricesOnly_reverts() public {
+    Internal.CommitReport memory r = _unblessedReport(_root(SOURCE, s_onRamp, 1, 1, ROOT));
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](0);
+    r.priceUpdates = _gasPrices(100);
+    _commitWithSeq(r, 5);
+
+    (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _signed(r, 5);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(OffRamp.StaleCommitReport.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+
+    (report, ctx, rs, ss, rawVs) = _signed(r, 4);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(OffRamp.StaleCommitReport.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_stalePricesWithRoot_rootAcceptedPricesIgnored() public {
+    Internal.CommitReport memory r = _unblessed();
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](0);
+    r.priceUpdates = _gasPrices(100);
+    _commitWithSeq(r, 5);
+
+    r = _unblessed();
+    r.priceUpdates = _gasPrices(999);
+    _commitWithSeq(r, 5);
+    assertEq(s_feeQuoter.s_updates(), 1);
+    assertEq(s_feeQuoter.s_gasPrice(SOURCE), 100);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), block.timestamp);
+  }
+
+  function test_commit_newCommitConfigResetsPriceSeqNr() public {
+    Internal.CommitReport memory r = _unblessed();
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](0);
+    r.priceUpdates = _gasPrices(100);
+    _commitWithSeq(r, 50);
+    assertEq(s_offRamp.getLatestPriceSequenceNumber(), 50);
+
+    MultiOCR3Base.OCRConfigArgs[] memory cfgs = new MultiOCR3Base.OCRConfigArgs[](1);
+    cfgs[0] = MultiOCR3Base.OCRConfigArgs({
+      configDigest: COMMIT_DIGEST,
+      ocrPluginType: 0,
+      F: F,
+      isSignatureVerificationEnabled: true,
+      signers: s_signers,
+      transmitters: s_transmitters
+    });
+    s_offRamp.setOCR3Configs(cfgs);
+    assertEq(s_offRamp.getLatestPriceSequenceNumber(), 0);
+    _commitWithSeq(r, 1); // accepted again from a low seqNr
+    assertEq(s_feeQuoter.s_updates(), 2);
+  }
+
+  // ─────────────────────────────── root rules ───────────────────────────────
+
+  function _expectCommitRevert(Internal.CommitReport memory r, bytes memory err) internal {
+    (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _signed(r, 9);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(err);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_cursedSource_reverts() public {
+    s_rmn.setCursed(bytes16(uint128(SOURCE)), true);
+    _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
+  }
+
+  function test_commit_globalCurse_reverts() public {
+    s_rmn.setCursed(0x01000000000000000000000000000001, true);
+    _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
+  }
+
+  function test_commit_disabledSource_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE_DISABLED, s_onRamp, 1, 1, ROOT)),
+      abi.encodeWithSelector(OffRamp.SourceChainNotEnabled.selector, SOURCE_DISABLED)
+    );
+    uint64 unknown = 42;
+    _expectCommitRevert(
+      _unblessedReport(_root(unknown, s_onRamp, 1, 1, ROOT)),
+      abi.encodeWithSelector(OffRamp.SourceChainNotEnabled.selector, unknown)
+    );
+  }
+
+  function test_commit_onRampMismatch_reverts() public {
+    bytes memory wrong = abi.encode(address(0xbad));
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, wrong, 1, 1, ROOT)),
+      abi.encodeWithSelector(OffRamp.CommitOnRampMismatch.selector, wrong, s_onRamp)
+    );
+  }
+
+  function test_commit_intervalGap_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 2, 5, ROOT)),
+      abi.encodeWithSelector(OffRamp.InvalidInterval.selector, SOURCE, 2, 5)
+    );
+  }
+
+  function test_commit_intervalOverlap_reverts() public {
+    _commit(_unblessedReport(_root(SOURCE, s_onRamp, 1, 10, ROOT)));
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 10, 12, keccak256("r2"))),
+      abi.encodeWithSelector(OffRamp.InvalidInterval.selector, SOURCE, 10, 12)
+    );
+  }
+
+  function test_commit_intervalMinAboveMax_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 1, 0, ROOT)),
+      abi.encodeWithSelector(OffRamp.InvalidInterval.selector, SOURCE, 1, 0)
+    );
+  }
+
+  function test_commit_intervalTooLong_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 1, 257, ROOT)),
+      abi.encodeWithSelector(OffRamp.InvalidInterval.selector, SOURCE, 1, 257)
+    );
+  }
+
+  function test_commit_blessedRootOnUnblessedLane_reverts() public {
+    Internal.CommitReport memory r = _blessedReport(_root(SOURCE, s_onRamp, 1, 1, ROOT));
+    _expectCommitRevert(r, abi.encodeWithSelector(OffRamp.RootBlessingMismatch.selector, SOURCE, ROOT, true));
+  }
+
+  function test_commit_unblessedRootOnBlessedLane_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT)),
+      abi.encodeWithSelector(OffRamp.RootBlessingMismatch.selector, SOURCE_BLESSED, ROOT, false)
+    );
+  }
+
+  function test_commit_badRMNSignatures_reverts() public {
+    Internal.CommitReport memory r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
+    r.rmnSignatures[0].r = bytes32(uint256(r.rmnSignatures[0].r) ^ 1);
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+
+    // Signatures over other roots do not transfer.
+    r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
+    r.blessedMerkleRoots[0].merkleRoot = keccak256("other");
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+  }
+
+  function test_commit_zeroRoot_reverts() public {
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 1, 1, bytes32(0))), abi.encodeWithSelector(OffRamp.InvalidRoot.selector)
+    );
+  }
+
+  function test_commit_duplicateRoot_reverts() public {
+    _commit(_unblessedReport(_root(SOURCE, s_onRamp, 1, 10, ROOT)));
+    _expectCommitRevert(
+      _unblessedReport(_root(SOURCE, s_onRamp, 11, 12, ROOT)),
+      abi.encodeWithSelector(OffRamp.RootAlreadyCommitted.selector, SOURCE, ROOT)
+    );
+  }
+
+  function test_removeRoots() public {
+    _commit(_unblessed());
+    Internal.MerkleRoot[] memory roots = new Internal.MerkleRoot[](1);
+    roots[0] = _root(SOURCE, s_onRamp, 1, 10, ROOT);
+    vm.prank(address(0xdead));
+    vm.expectRevert(abi.encodeWithSignature("OnlyCallableByOwner()"));
+    s_offRamp.removeRoots(roots);
+
+    vm.expectEmit(address(s_offRamp));
+    emit OffRamp.RootRemoved(ROOT);
+    s_offRamp.removeRoots(roots);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), 0);
+  }
+
+  // ─────────────────────────────── OCR3 transmission rules ───────────────────────────────
+
+  function test_commit_wrongConfigDigest_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(keccak256("wrong"), 1);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, _firstSigners(2));
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(
+      abi.encodeWithSelector(MultiOCR3Base.ConfigDigestMismatch.selector, COMMIT_DIGEST, keccak256("wrong"))
+    );
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_nonTransmitter_reverts() public {
+    (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _signed(_unblessed(), 1);
+    vm.prank(s_signers[0]); // a signer is not a transmitter
+    vm.expectRevert(MultiOCR3Base.UnauthorizedTransmitter.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_tooFewSignatures_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, _firstSigners(1));
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.WrongNumberOfSignatures.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_tooManySignatures_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, _firstSigners(3));
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.WrongNumberOfSignatures.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_rsSsLengthMismatch_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, _firstSigners(3));
+    bytes32[] memory rs2 = new bytes32[](2);
+    (rs2[0], rs2[1]) = (rs[0], rs[1]);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.SignaturesOutOfRegistration.selector);
+    s_offRamp.commit(ctx, report, rs2, ss, rawVs);
+  }
+
+  function test_commit_duplicateSignature_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    uint256[] memory keys = new uint256[](2);
+    (keys[0], keys[1]) = (s_signerKeys[0], s_signerKeys[0]);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.NonUniqueSignatures.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_malleatedDuplicateSignature_reverts() public {
+    // Same signer twice, second copy in its (r, n-s, v^1) form: still one signer.
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    uint256[] memory keys = new uint256[](2);
+    (keys[0], keys[1]) = (s_signerKeys[0], s_signerKeys[0]);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+    ss[1] = bytes32(SECP256K1_N - uint256(ss[1]));
+    rawVs ^= bytes32(uint256(1) << 240);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.NonUniqueSignatures.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_nonSignerSignature_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    uint256[] memory keys = new uint256[](2);
+    (keys[0], keys[1]) = (s_signerKeys[0], 0xbadbad);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.UnauthorizedSigner.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_signatureOverOtherContext_reverts() public {
+    // Signed for seqNr 1, transmitted as seqNr 2: recovers to unknown addresses.
+    bytes memory report = abi.encode(_unblessed());
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _sign(report, _context(COMMIT_DIGEST, 1), _firstSigners(2));
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.UnauthorizedSigner.selector);
+    s_offRamp.commit(_context(COMMIT_DIGEST, 2), report, rs, ss, rawVs);
+  }
+
+  function test_commit_forkedChain_reverts() public {
+    (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _signed(_unblessed(), 1);
+    uint256 chainId = block.chainid;
+    vm.chainId(chainId + 1);
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(abi.encodeWithSelector(MultiOCR3Base.ForkedChain.selector, chainId, chainId + 1));
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function test_commit_badDataLength_reverts() public {
+    (bytes memory report, bytes32[2] memory ctx, bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) =
+      _signed(_unblessed(), 1);
+    bytes memory data = abi.encodeCall(OffRamp.commit, (ctx, report, rs, ss, rawVs));
+    uint256 expected = data.length;
+    vm.prank(s_transmitters[0]);
+    (bool ok, bytes memory ret) = address(s_offRamp).call(abi.encodePacked(data, bytes1(0x00)));
+    assertFalse(ok);
+    assertEq(ret, abi.encodeWithSelector(MultiOCR3Base.WrongMessageLength.selector, expected, expected + 1));
+
+    vm.prank(s_transmitters[0]);
+    (ok, ret) = address(s_offRamp).call(abi.encodePacked(data, bytes32(0)));
+    assertFalse(ok);
+    assertEq(ret, abi.encodeWithSelector(MultiOCR3Base.WrongMessageLength.selector, expected, expected + 32));
+  }
+
+  function test_commit_everyTransmitterAndSignerSubsetWorks() public {
+    for (uint256 t = 0; t < 4; ++t) {
+      bytes32 root = keccak256(abi.encode(t));
+      bytes memory report = abi.encode(_unblessedReport(_root(SOURCE, s_onRamp, uint64(t + 1), uint64(t + 1), root)));
+      bytes32[2] memory ctx = _context(COMMIT_DIGEST, uint64(t + 1));
+      uint256[] memory keys = new uint256[](2);
+      (keys[0], keys[1]) = (s_signerKeys[3 - t], s_signerKeys[(t + 1) % 4 == 3 - t ? (t + 2) % 4 : (t + 1) % 4]);
+      (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+      vm.prank(s_transmitters[t]);
+      s_offRamp.commit(ctx, report, rs, ss, rawVs);
+      assertEq(s_offRamp.getMerkleRoot(SOURCE, root), block.timestamp);
+    }
+  }
+}

@@ -18,6 +18,7 @@ import {Pool} from "../libraries/Pool.sol";
 import {MultiOCR3Base} from "../ocr/MultiOCR3Base.sol";
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {CallWithExactGas} from "../libraries/CallWithExactGas.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 /// @notice Destination side of CCIP v1.6: stores committed merkle roots (commit plugin, signed) and executes
@@ -62,9 +63,6 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   error AlreadyExecuted(uint64 sourceChainSelector, uint64 sequenceNumber);
   error InsufficientGasToCompleteTx(bytes4 err);
   error InsufficientGasForStaticCall();
-  // Raised by the exact-gas call helper (same names as the shared CallWithExactGas library).
-  error NoContract();
-  error NotEnoughGasForCall();
 
   event StaticConfigSet(StaticConfig staticConfig);
   event DynamicConfigSet(DynamicConfig dynamicConfig);
@@ -212,8 +210,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint256 numBlessed = commitReport.blessedMerkleRoots.length;
     uint256 numUnblessed = commitReport.unblessedMerkleRoots.length;
 
-    if (commitReport.priceUpdates.tokenPriceUpdates.length != 0 || commitReport.priceUpdates.gasPriceUpdates.length != 0)
-    {
+    if (
+      commitReport.priceUpdates.tokenPriceUpdates.length != 0 || commitReport.priceUpdates.gasPriceUpdates.length != 0
+    ) {
       uint64 ocrSeqNr = uint64(uint256(reportContext[1]));
       // Prices are ordered by the OCR sequence number; roots have their own ordering (minSeqNr).
       if (s_latestPriceSequenceNumber < ocrSeqNr) {
@@ -246,9 +245,10 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
     if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
     // The stored metadata hash commits to keccak(onRamp): recomputing it from the report avoids loading the bytes.
-    if (
-      Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, root.onRampAddress) != config.metadataHash
-    ) revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
+    if (Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, root.onRampAddress) != config.metadataHash)
+    {
+      revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
+    }
 
     uint64 minSeqNr = root.minSeqNr;
     uint64 maxSeqNr = root.maxSeqNr;
@@ -262,7 +262,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     bytes32 merkleRoot = root.merkleRoot;
     if (merkleRoot == bytes32(0)) revert InvalidRoot();
     // Re-committing would reset the timestamp and delay manual execution.
-    if (s_roots[sourceChainSelector][merkleRoot] != 0) revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
+    if (s_roots[sourceChainSelector][merkleRoot] != 0) {
+      revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
+    }
 
     config.minSeqNr = maxSeqNr + 1;
     s_roots[sourceChainSelector][merkleRoot] = block.timestamp;
@@ -449,13 +451,14 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       return;
     }
 
-    if (message.tokenAmounts.length != offchainTokenData.length) revert TokenDataMismatch(sourceChainSelector, seqNr);
+    if (message.tokenAmounts.length != offchainTokenData.length) {
+      revert TokenDataMismatch(sourceChainSelector, seqNr);
+    }
 
     // Ordered messages advance the sender's inbound nonce once; a FAILURE retry already did.
     if (message.header.nonce != 0 && originalState == Internal.MessageExecutionState.UNTOUCHED) {
-      if (
-        !INonceManager(i_nonceManager).incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)
-      ) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
+      if (!INonceManager(i_nonceManager)
+          .incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
     }
 
     _setExecutionState(sourceChainSelector, seqNr, Internal.MessageExecutionState.IN_PROGRESS);
@@ -471,7 +474,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
         && originalState == Internal.MessageExecutionState.FAILURE
     ) revert ExecutionError(message.header.messageId, returnData);
 
-    emit ExecutionStateChanged(sourceChainSelector, seqNr, message.header.messageId, leaf, newState, returnData, gasUsed);
+    emit ExecutionStateChanged(
+      sourceChainSelector, seqNr, message.header.messageId, leaf, newState, returnData, gasUsed
+    );
   }
 
   /// @dev Runs the message in a self-call so that token release/mint and the receiver call are atomic.
@@ -486,7 +491,11 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       // Too little gas given by the caller is not the message's fault: revert the whole tx rather than mark
       // FAILURE. These selectors only reach us unwrapped from our own checks or the Router's exact-gas check.
       bytes4 selector = bytes4(err);
-      if (selector == NotEnoughGasForCall.selector || selector == InsufficientGasForStaticCall.selector) {
+      if (
+        selector == CallWithExactGas.NotEnoughGasForCall.selector
+          || selector == CallWithExactGas.NoGasForCallExactCheck.selector
+          || selector == InsufficientGasForStaticCall.selector
+      ) {
         revert InsufficientGasToCompleteTx(selector);
       }
       return (Internal.MessageExecutionState.FAILURE, err);
@@ -532,8 +541,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
         || !_supportsInterfaceReverting(receiver, type(IAny2EVMMessageReceiver).interfaceId)
     ) return;
 
-    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector]
-      .router
+    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].router
       .routeMessage(any2EvmMessage, i_gasForCallExactCheck, message.gasLimit, receiver);
     if (!success) revert ReceiverError(returnData);
   }
@@ -547,7 +555,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     Internal.Any2EVMTokenTransfer calldata transfer = message.tokenAmounts[index];
     address localToken = transfer.destTokenAddress;
     address pool = ITokenAdminRegistry(i_tokenAdminRegistry).getPool(localToken);
-    if (pool == address(0) || !_supportsInterfaceReverting(pool, Pool.CCIP_POOL_V1)) revert NotACompatiblePool(pool);
+    if (pool == address(0) || !_supportsInterfaceReverting(pool, Pool.CCIP_POOL_V1)) {
+      revert NotACompatiblePool(pool);
+    }
     uint256 amount = _releaseOrMintChecked(
       localToken,
       message.receiver,
@@ -568,8 +578,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     bytes memory payload
   ) internal returns (uint256 amount) {
     (uint256 balancePre, uint256 gasLeft) = _getBalanceOfReceiver(receiver, localToken, gasBudget);
-    (bool success, bytes memory returnData, uint256 gasUsed) =
-      _callWithExactGasSafeReturnData(payload, pool, gasLeft, i_gasForCallExactCheck, Internal.MAX_RET_BYTES);
+    (bool success, bytes memory returnData, uint256 gasUsed) = CallWithExactGas._callWithExactGasSafeReturnData(
+      payload, pool, gasLeft, i_gasForCallExactCheck, Internal.MAX_RET_BYTES
+    );
     if (!success) revert TokenHandlingError(localToken, returnData);
     if (returnData.length != Pool.CCIP_POOL_V1_RET_BYTES) {
       revert InvalidDataLength(Pool.CCIP_POOL_V1_RET_BYTES, returnData.length);
@@ -606,11 +617,13 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     internal
     returns (uint256 balance, uint256 gasLeft)
   {
-    (bool success, bytes memory returnData, uint256 gasUsed) = _callWithExactGasSafeReturnData(
+    (bool success, bytes memory returnData, uint256 gasUsed) = CallWithExactGas._callWithExactGasSafeReturnData(
       abi.encodeCall(IERC20.balanceOf, (receiver)), token, gasLimit, i_gasForCallExactCheck, Internal.MAX_RET_BYTES
     );
     if (!success) revert TokenHandlingError(token, returnData);
-    if (returnData.length != BALANCE_OF_RET_BYTES) revert InvalidDataLength(BALANCE_OF_RET_BYTES, returnData.length);
+    if (returnData.length != BALANCE_OF_RET_BYTES) {
+      revert InvalidDataLength(BALANCE_OF_RET_BYTES, returnData.length);
+    }
     // gasUsed also counts the CALL itself, so it may exceed gasLimit by a little: saturate.
     return (abi.decode(returnData, (uint256)), gasLimit > gasUsed ? gasLimit - gasUsed : 0);
   }
@@ -639,52 +652,10 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   // │                    Low-level call helpers                    │
   // ================================================================
 
-  /// @dev Calls `target` with exactly `gasLimit` gas (reverts NotEnoughGasForCall if it cannot be guaranteed) and
-  /// copies at most `maxReturnBytes` of returned data. Private copy of the shared CallWithExactGas helper.
-  function _callWithExactGasSafeReturnData(
-    bytes memory payload,
-    address target,
-    uint256 gasLimit,
-    uint16 gasForCallExactCheck,
-    uint16 maxReturnBytes
-  ) internal returns (bool success, bytes memory retData, uint256 gasUsed) {
-    retData = new bytes(maxReturnBytes);
-    bytes4 noContract = NoContract.selector;
-    bytes4 notEnoughGas = NotEnoughGasForCall.selector;
-    assembly {
-      // Like Solidity's high-level calls, refuse a target without code (this also warms the account, so the
-      // 63/64 computation below is exact).
-      if iszero(extcodesize(target)) {
-        mstore(0x0, noContract)
-        revert(0x0, 0x4)
-      }
-      let g := gas()
-      if lt(g, gasForCallExactCheck) {
-        mstore(0x0, notEnoughGas)
-        revert(0x0, 0x4)
-      }
-      g := sub(g, gasForCallExactCheck)
-      // The callee would get min(gasLimit, g - g/64): revert unless that is gasLimit.
-      if iszero(gt(sub(g, div(g, 64)), gasLimit)) {
-        mstore(0x0, notEnoughGas)
-        revert(0x0, 0x4)
-      }
-      gasUsed := gas()
-      success := call(gasLimit, target, 0, add(payload, 0x20), mload(payload), 0x0, 0x0)
-      gasUsed := sub(gasUsed, gas())
-      let toCopy := returndatasize()
-      if gt(toCopy, maxReturnBytes) { toCopy := maxReturnBytes }
-      mstore(retData, toCopy)
-      returndatacopy(add(retData, 0x20), 0x0, toCopy)
-    }
-    return (success, retData, gasUsed);
-  }
-
   /// @dev Full ERC-165 detection with each probe capped at 30k gas. Reverts (instead of answering false) when
   /// the caller left too little gas for a probe, so an executor cannot make us skip a receiver by starving it.
   function _supportsInterfaceReverting(address account, bytes4 interfaceId) internal view returns (bool) {
-    return _probeERC165(account, interfaceId) && _probeERC165(account, 0x01ffc9a7)
-      && !_probeERC165(account, 0xffffffff);
+    return _probeERC165(account, interfaceId) && _probeERC165(account, 0x01ffc9a7) && !_probeERC165(account, 0xffffffff);
   }
 
   function _probeERC165(address account, bytes4 interfaceId) private view returns (bool supported) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {CallWithExactGas} from "../../src/libraries/CallWithExactGas.sol";
 import {OffRamp} from "../../src/core/OffRamp.sol";
 import {IAny2EVMMessageReceiver} from "../../src/interfaces/IAny2EVMMessageReceiver.sol";
 import {IMessageInterceptor} from "../../src/interfaces/IMessageInterceptor.sol";
@@ -350,7 +351,7 @@ contract OffRampExecuteTest is OffRampSetup {
     bytes32[2] memory ctx = _context(EXEC_DIGEST, 1);
     vm.prank(s_transmitters[0]);
     vm.expectRevert(
-      abi.encodeWithSelector(OffRamp.InsufficientGasToCompleteTx.selector, OffRamp.NotEnoughGasForCall.selector)
+      abi.encodeWithSelector(OffRamp.InsufficientGasToCompleteTx.selector, CallWithExactGas.NotEnoughGasForCall.selector)
     );
     s_offRamp.execute{gas: 600_000}(ctx, report);
     assertEq(uint8(_state(SOURCE, 1)), uint8(Internal.MessageExecutionState.UNTOUCHED));

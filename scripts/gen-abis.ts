@@ -5,7 +5,7 @@
  *   npx tsx scripts/gen-abis.ts           write the files
  *   npx tsx scripts/gen-abis.ts --check   exit 1 if the committed files differ from what would be generated
  *
- * Contracts not compiled yet are skipped with a warning.
+ * A contract without an artifact is an error: the SDK must ship every ABI in CONTRACTS.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -72,10 +72,7 @@ function generate(): Map<string, string> {
   const bytecodeExports: string[] = [];
   for (const contract of CONTRACTS) {
     const path = findArtifact(contract);
-    if (!path) {
-      console.warn(`gen-abis: ${contract} not compiled yet, skipped`);
-      continue;
-    }
+    if (!path) throw new Error(`gen-abis: no artifact for ${contract} in contracts/out (run npm run build:contracts)`);
     const artifact = JSON.parse(readFileSync(path, 'utf8')) as Artifact;
     const name = camelName(contract);
     files.set(

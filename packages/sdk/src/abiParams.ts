@@ -65,3 +65,68 @@ export const merkleRootComponents = [
   { name: 'maxSeqNr', type: 'uint64' },
   { name: 'merkleRoot', type: 'bytes32' },
 ] as const;
+
+export const priceUpdatesComponents = [
+  {
+    name: 'tokenPriceUpdates',
+    type: 'tuple[]',
+    components: [
+      { name: 'sourceToken', type: 'address' },
+      { name: 'usdPerToken', type: 'uint224' },
+    ],
+  },
+  {
+    name: 'gasPriceUpdates',
+    type: 'tuple[]',
+    components: [
+      { name: 'destChainSelector', type: 'uint64' },
+      { name: 'usdPerUnitGas', type: 'uint224' },
+    ],
+  },
+] as const;
+
+/** Internal.CommitReport: what OffRamp.commit decodes from `report`. */
+export const commitReportParam = {
+  name: 'report',
+  type: 'tuple',
+  components: [
+    { name: 'priceUpdates', type: 'tuple', components: priceUpdatesComponents },
+    { name: 'blessedMerkleRoots', type: 'tuple[]', components: merkleRootComponents },
+    { name: 'unblessedMerkleRoots', type: 'tuple[]', components: merkleRootComponents },
+    {
+      name: 'rmnSignatures',
+      type: 'tuple[]',
+      components: [
+        { name: 'r', type: 'bytes32' },
+        { name: 's', type: 'bytes32' },
+      ],
+    },
+  ],
+} as const;
+
+/** Internal.ExecutionReport[]: what OffRamp.execute decodes from `report`. */
+export const executionReportsParam = {
+  name: 'reports',
+  type: 'tuple[]',
+  components: [
+    { name: 'sourceChainSelector', type: 'uint64' },
+    { name: 'messages', type: 'tuple[]', components: any2EvmRampMessageParam.components },
+    { name: 'offchainTokenData', type: 'bytes[][]' },
+    { name: 'proofs', type: 'bytes32[]' },
+    { name: 'proofFlagBits', type: 'uint256' },
+  ],
+} as const;
+
+/** RMNRemote's signed report body (after the RMN_V1_6_ANY2EVM_REPORT header). */
+export const rmnReportParam = {
+  name: 'report',
+  type: 'tuple',
+  components: [
+    { name: 'destChainId', type: 'uint256' },
+    { name: 'destChainSelector', type: 'uint64' },
+    { name: 'rmnRemoteContractAddress', type: 'address' },
+    { name: 'offrampAddress', type: 'address' },
+    { name: 'rmnHomeContractConfigDigest', type: 'bytes32' },
+    { name: 'merkleRoots', type: 'tuple[]', components: merkleRootComponents },
+  ],
+} as const;

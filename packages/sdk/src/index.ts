@@ -7,3 +7,4 @@ export * from './hashing.js';
 export * from './merkle.js';
 export * from './selectors.js';
 export * from './abi/index.js';
+export * from './reports.js';

@@ -115,3 +115,23 @@ export const MessageExecutionState = {
   FAILURE: 3,
 } as const;
 export type MessageExecutionState = (typeof MessageExecutionState)[keyof typeof MessageExecutionState];
+
+/** Internal.PriceUpdates: prices a commit report pushes into the FeeQuoter (1e18 USD scale). */
+export interface PriceUpdates {
+  tokenPriceUpdates: readonly { sourceToken: Address; usdPerToken: bigint }[];
+  gasPriceUpdates: readonly { destChainSelector: ChainSelector; usdPerUnitGas: bigint }[];
+}
+
+/** IRMNRemote.Signature (v is always 27). */
+export interface RmnSignature {
+  r: Hex;
+  s: Hex;
+}
+
+/** Internal.CommitReport */
+export interface CommitReport {
+  priceUpdates: PriceUpdates;
+  blessedMerkleRoots: readonly MerkleRoot[];
+  unblessedMerkleRoots: readonly MerkleRoot[];
+  rmnSignatures: readonly RmnSignature[];
+}

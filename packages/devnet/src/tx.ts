@@ -10,7 +10,12 @@ export async function deploy<const abi extends Abi>(
   args: ContractConstructorArgs<abi>,
 ): Promise<Address> {
   // viem's deployContract overloads do not narrow well for a generic abi; the args type above is the real check.
-  const hash = await c.wallet.deployContract({ abi, bytecode, args } as never);
+  let hash: Hex;
+  try {
+    hash = await c.wallet.deployContract({ abi, bytecode, args } as never);
+  } catch (err) {
+    throw new Error(`deploying ${name} on chain ${c.chain.id} failed: ${describeError(err)}`);
+  }
   const receipt = await c.public.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success' || !receipt.contractAddress) {
     throw new Error(`deploying ${name} on chain ${c.chain.id} failed (tx ${hash})`);
@@ -34,9 +39,20 @@ export async function send<
   try {
     hash = await c.wallet.writeContract({ address, abi, functionName, args, value } as never);
   } catch (err) {
-    throw new Error(`${functionName} on ${address} (chain ${c.chain.id}) failed: ${(err as Error).message}`);
+    throw new Error(`${functionName} on ${address} (chain ${c.chain.id}) failed: ${describeError(err)}`);
   }
   const receipt = await c.public.waitForTransactionReceipt({ hash });
   if (receipt.status !== 'success') throw new Error(`${functionName} on ${address} (chain ${c.chain.id}) reverted (tx ${hash})`);
   return { hash, gasUsed: receipt.gasUsed };
+}
+
+/** viem errors embed whole request bodies (megabytes of bytecode); keep the part a person reads. */
+export function describeError(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { shortMessage?: string; details?: string; message?: string };
+    const parts = [e.shortMessage, e.details].filter((x): x is string => !!x);
+    if (parts.length) return parts.join(': ');
+    if (e.message) return e.message.split('\n')[0] ?? e.message;
+  }
+  return String(err);
 }

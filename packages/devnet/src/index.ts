@@ -4,3 +4,5 @@ export * from './deploy.js';
 export * from './foundryBinary.js';
 export * from './tokens.js';
 export * from './tx.js';
+export * from './keyRelay.js';
+export * from './localPair.js';

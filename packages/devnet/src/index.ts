@@ -6,3 +6,4 @@ export * from './tokens.js';
 export * from './tx.js';
 export * from './keyRelay.js';
 export * from './localPair.js';
+export * from './devnetFile.js';

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import type { Address, Hex } from 'viem';
+
+/**
+ * devnet.json: what `ccip devnet up` writes and the CLI, SDK examples and tests read. Selectors and amounts are
+ * decimal strings (uint64/uint256 do not fit JSON numbers).
+ */
+export interface DevnetFile {
+  version: 1;
+  chains: DevnetChain[];
+  /** DON nodes: name, p2p address and peer id, OCR signer, health endpoint. */
+  nodes: { name: string; peerId: string; p2pAddress: string; ocrSigner: Address; metricsUrl?: string }[];
+  /** RMN nodes (issue 4). */
+  rmnNodes?: { name: string; signer: Address; url?: string }[];
+  /** Test tokens (issue 5): symbol → per chain selector. */
+  tokens?: Record<string, Record<string, { address: Address; pool: Address; type: 'burn-mint' | 'lock-release'; decimals: number }>>;
+}
+
+export interface DevnetChain {
+  name: string;
+  chainId: number;
+  chainSelector: string;
+  rpcUrl: string;
+  contracts: {
+    router: Address;
+    onRamp: Address;
+    offRamp: Address;
+    feeQuoter: Address;
+    nonceManager: Address;
+    rmnRemote: Address;
+    tokenAdminRegistry: Address;
+    registryModuleOwnerCustom: Address;
+    messageReceiver: Address;
+  };
+  feeToken: Address;
+  wrappedNative: Address;
+  /** Funded test accounts (local chains only). */
+  accounts: { address: Address; privateKey: Hex }[];
+}
+
+export function readDevnetFile(path: string): DevnetFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read devnet file ${path}: ${(err as Error).message} (is the devnet up? run: ccip devnet up)`);
+  }
+  const f = parsed as Partial<DevnetFile>;
+  if (f.version !== 1 || !Array.isArray(f.chains)) throw new Error(`${path} is not a devnet.json (version 1) file`);
+  return f as DevnetFile;
+}

@@ -1,0 +1,94 @@
+import type { Address, Hex } from 'viem';
+
+/**
+ * A DON node's configuration file (JSON). Validated at start by `parseNodeConfig`, which names the bad field
+ * (e.g. `chains[1].rpcUrl: not a URL`). Secrets are not here: they live in the encrypted keystore.
+ */
+export interface NodeConfig {
+  /** Human name for logs, e.g. "node-0". */
+  name: string;
+  /** Where the node keeps its SQLite database and logs. */
+  dataDir: string;
+  keystore: {
+    path: string;
+    /** Environment variable holding the keystore password (never the password itself). */
+    passwordEnv: string;
+  };
+  p2p: {
+    /** Multiaddr to listen on; only 127.0.0.1 / loopback is accepted in this project. */
+    listen: string;
+  };
+  don: {
+    f: number;
+    /** Every node of the DON (including this one), in OracleId order: the order of the OffRamps' signers. */
+    nodes: DonMember[];
+  };
+  chains: ChainConfig[];
+  /** Optional overrides; defaults suit 1 s blocks. */
+  timing?: Partial<TimingConfig>;
+  /** Price source for the commit plugin's price updates (issue: tokens/fees). Optional. */
+  prices?: { staticUsd?: Record<string, string> };
+  /** JSON logs at this level and above. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Optional HTTP endpoint for health/metrics on 127.0.0.1. */
+  metricsPort?: number;
+}
+
+export interface DonMember {
+  name: string;
+  /** libp2p peer id (bound to the node's ed25519 p2p key in its keystore). */
+  peerId: string;
+  /** Where it listens, e.g. /ip4/127.0.0.1/tcp/12001 */
+  address: string;
+  /** OCR signing address (secp256k1), as configured on every OffRamp. */
+  ocrSigner: Address;
+  /** Transmitter address per chain selector (decimal string key). */
+  transmitters: Record<string, Address>;
+}
+
+export type Finality = { kind: 'depth'; depth: number } | { kind: 'finalized' };
+
+export interface ChainConfig {
+  name: string;
+  chainId: number;
+  /** Decimal string in the file (uint64 does not fit a JSON number); bigint after parsing. */
+  chainSelector: bigint;
+  rpcUrl: string;
+  finality: Finality;
+  contracts: {
+    router: Address;
+    onRamp: Address;
+    offRamp: Address;
+    feeQuoter: Address;
+    nonceManager: Address;
+    rmnRemote: Address;
+    tokenAdminRegistry: Address;
+  };
+  /** OCR config digests set on this chain's OffRamp (one per plugin). */
+  ocr: { commitConfigDigest: Hex; executeConfigDigest: Hex };
+  /** Block gas budget for one execute transaction (default 8,000,000). */
+  executeGasBudget?: number;
+}
+
+export interface TimingConfig {
+  /** ms between rounds of the same leader */
+  deltaRound: number;
+  /** ms without progress before the pacemaker changes leader */
+  deltaProgress: number;
+  /** ms the leader waits for more than 2f+1 observations */
+  deltaGrace: number;
+  /** ms between transmitter turns */
+  deltaStage: number;
+  /** ms between polls of each chain */
+  pollInterval: number;
+}
+
+/** Decrypted keystore contents. */
+export interface NodeKeys {
+  /** secp256k1 key signing OCR reports and protocol messages. */
+  ocrKey: Hex;
+  /** ed25519 private key (libp2p protobuf encoding, hex) behind the node's peer id. */
+  p2pKey: Hex;
+  /** secp256k1 transmitter key per chain selector (decimal string). */
+  transmitterKeys: Record<string, Hex>;
+}

@@ -1,4 +1,4 @@
-import { encodeAbiParameters, encodePacked, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem';
+import { decodeAbiParameters, encodeAbiParameters, encodePacked, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAddress, sign } from 'viem/accounts';
 import { commitReportParam, executionReportsParam, rmnReportParam } from './abiParams.js';
 import type { CommitReport, ExecutionReport, MerkleRoot, RmnSignature } from './types.js';
@@ -15,6 +15,16 @@ export function encodeCommitReport(report: CommitReport): Hex {
 
 export function encodeExecutionReports(reports: readonly ExecutionReport[]): Hex {
   return encodeAbiParameters([executionReportsParam], [reports]);
+}
+
+export function decodeCommitReport(report: Hex): CommitReport {
+  const [decoded] = decodeAbiParameters([commitReportParam], report);
+  return decoded as CommitReport;
+}
+
+export function decodeExecutionReports(report: Hex): ExecutionReport[] {
+  const [decoded] = decodeAbiParameters([executionReportsParam], report);
+  return decoded as unknown as ExecutionReport[];
 }
 
 export function reportContext(configDigest: Hex, ocrSeqNr: bigint): ReportContext {

@@ -45,8 +45,11 @@ export interface ReportingPlugin {
    * Must tolerate up to f arbitrary (but individually valid) observations.
    */
   outcome(ctx: RoundContext, query: Hex, aos: readonly AttributedObservation[]): Hex;
-  /** Deterministic: the reports to sign for `outcome` (often zero or one). */
-  reports(seqNr: bigint, outcome: Hex): ReportWithInfo[];
+  /**
+   * Deterministic: the reports to sign for `outcome` (often zero or one). May read finalized chain data the
+   * outcome refers to (e.g. the messages of a committed interval), which is the same for every honest node.
+   */
+  reports(seqNr: bigint, outcome: Hex): ReportWithInfo[] | Promise<ReportWithInfo[]>;
   /** Local check before signing a report (e.g. still relevant on chain). */
   shouldAcceptAttestedReport(seqNr: bigint, report: ReportWithInfo): Promise<boolean>;
   /** Local check right before transmitting (e.g. not already on chain). */

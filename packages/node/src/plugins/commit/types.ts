@@ -1,0 +1,59 @@
+import type { Address, Hex } from 'viem';
+
+/** What the commit plugin reads; the node implements it over the chains and its store (plugins/commit/chainDeps.ts). */
+export interface CommitPluginDeps {
+  destChainSelector: bigint;
+  /** Lanes into this destination. */
+  sources: readonly CommitSource[];
+  /** The destination OffRamp's next expected sequence number for `source` (SourceChainConfig.minSeqNr). */
+  readNextSeqNr(source: bigint): Promise<bigint>;
+  /** Leaf hashes of finalized messages source → dest, contiguous from `fromSeqNr`, at most `max`. */
+  readLeaves(source: bigint, fromSeqNr: bigint, max: number): Promise<Hex[]>;
+  /** Current USD prices to push to the destination's FeeQuoter, and what it holds now. Optional (no price updates). */
+  readPrices?(): Promise<PriceObservation>;
+  /** Seconds since the epoch (observations carry it so the outcome's notion of "now" is agreed, not local). */
+  now(): number;
+}
+
+export interface CommitSource {
+  chainSelector: bigint;
+  onRamp: Address;
+  /** Roots from this source must be blessed by the RMN (the OffRamp's isRMNVerificationDisabled is false). */
+  requiresBlessing: boolean;
+}
+
+export interface PriceObservation {
+  /** USD per unit of gas (1e18 scale) of each chain the destination's FeeQuoter prices, fresh and on chain. */
+  gas: { chainSelector: bigint; fresh: bigint; onchain: bigint; onchainTimestamp: number }[];
+  /** USD per 1e18 smallest units of each fee token on the destination. */
+  tokens: { token: Address; fresh: bigint; onchain: bigint; onchainTimestamp: number }[];
+}
+
+export interface CommitPluginOptions {
+  /** Messages per root (≤ 256). */
+  maxLeavesPerRoot: number;
+  /** Push a price whose value moved more than this (parts per million). */
+  priceDeviationPpm: number;
+  /** Push a price at least this often (seconds), even if it did not move. */
+  priceHeartbeatSec: number;
+}
+
+export const DEFAULT_COMMIT_OPTIONS: CommitPluginOptions = {
+  maxLeavesPerRoot: 256,
+  priceDeviationPpm: 50_000, // 5%
+  priceHeartbeatSec: 600,
+};
+
+/** One node's view. */
+export interface CommitObservation {
+  sources: { chainSelector: bigint; nextSeqNr: bigint; leaves: Hex[] }[];
+  prices?: PriceObservation;
+  time: number;
+}
+
+/** The agreed outcome of a round: roots to commit and prices to push. */
+export interface CommitOutcome {
+  roots: { chainSelector: bigint; onRamp: Address; minSeqNr: bigint; maxSeqNr: bigint; merkleRoot: Hex; blessed: boolean }[];
+  gasPriceUpdates: { destChainSelector: bigint; usdPerUnitGas: bigint }[];
+  tokenPriceUpdates: { sourceToken: Address; usdPerToken: bigint }[];
+}

@@ -1,0 +1,90 @@
+import { decodeExecutionReports } from '@openccip/sdk';
+import type { Hex } from 'viem';
+import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
+import { noopLogger, type Logger } from '../../logger.js';
+import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
+import { decodeExecuteObservation, encodeExecuteObservation } from './observation.js';
+import { executeOutcome } from './outcome.js';
+import { buildExecuteReport } from './report.js';
+import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions } from './types.js';
+
+const UNTOUCHED = 0;
+
+/** The execute plugin for one destination chain: executes committed, untouched messages in gas-bounded batches. */
+export function createExecutePlugin(
+  deps: ExecutePluginDeps,
+  f: number,
+  opts: Partial<ExecutePluginOptions> = {},
+  log: Logger = noopLogger,
+): ReportingPlugin {
+  const options = { ...DEFAULT_EXECUTE_OPTIONS, ...opts };
+  const dest = deps.destChainSelector;
+
+  return {
+    async query() {
+      return '0x';
+    },
+
+    async observation(ctx: RoundContext) {
+      const roots: ExecuteObservation['roots'] = [];
+      for (const source of deps.sources) {
+        try {
+          for (const r of await deps.readPending(source.chainSelector)) {
+            roots.push({ chainSelector: source.chainSelector, ...r });
+          }
+        } catch (err) {
+          log.warn('execute observation: source unreadable', {
+            dest: dest.toString(),
+            source: source.chainSelector.toString(),
+            seqNr: ctx.seqNr.toString(),
+            error: (err as Error).message,
+          });
+        }
+      }
+      return encodeExecuteObservation({ roots });
+    },
+
+    validateObservation(_ctx, _query, ao) {
+      decodeExecuteObservation(ao.observation);
+    },
+
+    outcome(_ctx, _query, aos) {
+      return encodeJson(executeOutcome(aos.map((ao) => decodeExecuteObservation(ao.observation)), f));
+    },
+
+    async reports(seqNr, outcome: Hex) {
+      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log);
+      return built ? [{ report: built.report, info: `execute dest=${dest} messages=${built.count}` }] : [];
+    },
+
+    shouldAcceptAttestedReport: async () => true,
+
+    /** Another transmitter may have executed these already: send only if something is still untouched. */
+    async shouldTransmitAcceptedReport(_seqNr, r) {
+      for (const report of decodeExecutionReports(r.report)) {
+        const states = await deps.readExecutionStates(
+          report.sourceChainSelector,
+          report.messages.map((m) => m.header.sequenceNumber),
+        );
+        if (states.some((s) => s === UNTOUCHED)) return true;
+      }
+      return false;
+    },
+  };
+}
+
+export function decodeExecuteOutcome(encoded: Hex): ExecuteOutcome {
+  const o = asObject(decodeJson(encoded), 'outcome');
+  return {
+    roots: asArray(o.roots, 'roots', 4096).map((r, i) => {
+      const x = asObject(r, `roots[${i}]`);
+      return {
+        chainSelector: asBigint(x.chainSelector, 'chainSelector', U64),
+        merkleRoot: asBytes32(x.merkleRoot, 'merkleRoot'),
+        minSeqNr: asBigint(x.minSeqNr, 'minSeqNr', U64),
+        maxSeqNr: asBigint(x.maxSeqNr, 'maxSeqNr', U64),
+        pending: asArray(x.pending, 'pending', 256).map((s) => asBigint(s, 'pending', U64)),
+      };
+    }),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Address, Hex } from 'viem';
+import type { EVM2AnyRampMessage } from '@openccip/sdk';
+
+/** What the execute plugin reads; the node implements it over the chains and its store. */
+export interface ExecutePluginDeps {
+  destChainSelector: bigint;
+  sources: readonly { chainSelector: bigint; onRamp: Address }[];
+  /** Committed roots on the destination OffRamp for `source` with messages still UNTOUCHED (oldest first). */
+  readPending(source: bigint): Promise<PendingRoot[]>;
+  /** All finalized messages source → dest with seqNr in [min, max], or undefined if this node lacks any of them. */
+  readMessages(source: bigint, minSeqNr: bigint, maxSeqNr: bigint): Promise<EVM2AnyRampMessage[] | undefined>;
+  /** Execution states (0 untouched, 1 in progress, 2 success, 3 failure) of the given messages on the destination. */
+  readExecutionStates(source: bigint, seqNrs: readonly bigint[]): Promise<number[]>;
+}
+
+export interface PendingRoot {
+  merkleRoot: Hex;
+  minSeqNr: bigint;
+  maxSeqNr: bigint;
+  untouched: bigint[];
+}
+
+export interface ExecutePluginOptions {
+  /** Estimated gas of one execute transaction may not exceed this. */
+  gasBudget: number;
+  /** At most this many messages per execute transaction. */
+  maxMessagesPerReport: number;
+  /** Estimated fixed gas per message on top of its gas limit and token gas. */
+  perMessageOverheadGas: number;
+}
+
+export const DEFAULT_EXECUTE_OPTIONS: ExecutePluginOptions = {
+  gasBudget: 8_000_000,
+  maxMessagesPerReport: 128,
+  perMessageOverheadGas: 40_000,
+};
+
+export interface ExecuteObservation {
+  roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; untouched: bigint[] }[];
+}
+
+export interface ExecuteOutcome {
+  /** Agreed roots and, per root, the seqNrs f+1 nodes saw untouched, in execution order. */
+  roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; pending: bigint[] }[];
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { encodeAbiParameters, keccak256, toHex, type Hex } from 'viem';
+import {
+  decodeExecutionReports,
+  encodeGenericExtraArgsV2,
+  getLeafHash,
+  getMerkleRoot,
+  toAny2EVMMessage,
+  verifyMultiProof,
+  type EVM2AnyRampMessage,
+} from '@openccip/sdk';
+import { executeOutcome } from '../src/plugins/execute/outcome.js';
+import { createExecutePlugin } from '../src/plugins/execute/plugin.js';
+import { buildExecuteReport } from '../src/plugins/execute/report.js';
+import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
+
+const DEST = 3379446385462418246n;
+const SRC_A = 7759470850252068959n;
+const SRC_B = 16015286601757825753n;
+const ONRAMPS = new Map<bigint, Hex>([
+  [SRC_A, '0x1111111111111111111111111111111111111111'],
+  [SRC_B, '0x2222222222222222222222222222222222222222'],
+]);
+const onRampOf = (source: bigint): Hex => ONRAMPS.get(source)!;
+
+function message(source: bigint, seqNr: bigint, gasLimit = 200_000n): EVM2AnyRampMessage {
+  return {
+    header: { messageId: keccak256(toHex(`${source}-${seqNr}`)), sourceChainSelector: source, destChainSelector: DEST, sequenceNumber: seqNr, nonce: 0n },
+    sender: '0x3333333333333333333333333333333333333333',
+    data: toHex(`data ${seqNr}`),
+    receiver: encodeAbiParameters([{ type: 'address' }], ['0x4444444444444444444444444444444444444444']),
+    extraArgs: encodeGenericExtraArgsV2({ gasLimit, allowOutOfOrderExecution: true }),
+    feeToken: '0x5555555555555555555555555555555555555555',
+    feeTokenAmount: 1n,
+    feeValueJuels: 1n,
+    tokenAmounts: [],
+  };
+}
+
+function lane(source: bigint, n: number) {
+  const msgs = Array.from({ length: n }, (_, i) => message(source, BigInt(i + 1)));
+  const onRamp = encodeAbiParameters([{ type: 'address' }], [onRampOf(source)]);
+  const leaves = msgs.map((m) => getLeafHash(toAny2EVMMessage(m), onRamp));
+  return { msgs, leaves, root: getMerkleRoot(leaves) };
+}
+
+const A = lane(SRC_A, 10);
+const B = lane(SRC_B, 6);
+
+function deps(states: Map<string, number> = new Map()): ExecutePluginDeps {
+  const lanes = { [SRC_A.toString()]: A, [SRC_B.toString()]: B };
+  return {
+    destChainSelector: DEST,
+    sources: [
+      { chainSelector: SRC_A, onRamp: onRampOf(SRC_A) },
+      { chainSelector: SRC_B, onRamp: onRampOf(SRC_B) },
+    ],
+    readPending: async (source) => {
+      const l = lanes[source.toString()]!;
+      const untouched = l.msgs.map((m) => m.header.sequenceNumber).filter((s) => (states.get(`${source}:${s}`) ?? 0) === 0);
+      return untouched.length ? [{ merkleRoot: l.root, minSeqNr: 1n, maxSeqNr: BigInt(l.msgs.length), untouched }] : [];
+    },
+    readMessages: async (source, min, max) => lanes[source.toString()]!.msgs.filter((m) => m.header.sequenceNumber >= min && m.header.sequenceNumber <= max),
+    readExecutionStates: async (source, seqNrs) => seqNrs.map((s) => states.get(`${source}:${s}`) ?? 0),
+  };
+}
+
+describe('execute outcome', () => {
+  const root = (untouched: bigint[], r: Hex = A.root) => ({ chainSelector: SRC_A, merkleRoot: r, minSeqNr: 1n, maxSeqNr: 10n, untouched });
+  it('keeps roots and messages f+1 nodes report, drops invented ones', () => {
+    const honest: ExecuteObservation = { roots: [root([2n, 3n, 4n])] };
+    const liar: ExecuteObservation = { roots: [root([1n, 2n, 3n, 4n, 5n]), root([1n], keccak256(toHex('invented')))] };
+    const o = executeOutcome([honest, honest, liar], 1);
+    expect(o.roots).toHaveLength(1);
+    expect(o.roots[0]!.pending).toEqual([2n, 3n, 4n]);
+  });
+  it('a message executed meanwhile (untouched for only f nodes) is not pending', () => {
+    const o = executeOutcome([{ roots: [root([2n, 3n])] }, { roots: [root([3n])] }, { roots: [root([3n])] }], 1);
+    expect(o.roots[0]!.pending).toEqual([3n]);
+  });
+});
+
+describe('execute report', () => {
+  it('proves every picked message against its committed root, across sources', async () => {
+    const d = deps();
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const built = await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS);
+    expect(built?.count).toBe(16);
+    const reports = decodeExecutionReports(built!.report);
+    expect(reports.map((r) => r.sourceChainSelector).sort()).toEqual([SRC_A, SRC_B].sort());
+    for (const r of reports) {
+      const l = r.sourceChainSelector === SRC_A ? A : B;
+      const onRamp = encodeAbiParameters([{ type: 'address' }], [onRampOf(r.sourceChainSelector)]);
+      const leaves = r.messages.map((m) => getLeafHash(m, onRamp));
+      expect(verifyMultiProof({ root: l.root, leaves, proofs: r.proofs, proofFlagBits: r.proofFlagBits })).toBe(true);
+    }
+  });
+
+  it('stays under the gas budget, rotating which source goes first', async () => {
+    const d = deps();
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const opts = { ...DEFAULT_EXECUTE_OPTIONS, gasBudget: 3 * 260_000 };
+    const first = decodeExecutionReports((await buildExecuteReport(0n, outcome, d, opts))!.report);
+    const second = decodeExecutionReports((await buildExecuteReport(1n, outcome, d, opts))!.report);
+    expect(first.flatMap((r) => r.messages)).toHaveLength(3);
+    expect(first[0]!.sourceChainSelector).not.toBe(second[0]!.sourceChainSelector);
+  });
+
+  it('leaves out a root whose stored messages do not hash to it', async () => {
+    const d = deps();
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const tampered: ExecutePluginDeps = {
+      ...d,
+      readMessages: async (s, min, max) => (await d.readMessages(s, min, max))!.map((m) => (s === SRC_A ? { ...m, data: '0xdead' as Hex } : m)),
+    };
+    const reports = decodeExecutionReports((await buildExecuteReport(0n, outcome, tampered, DEFAULT_EXECUTE_OPTIONS))!.report);
+    expect(reports.map((r) => r.sourceChainSelector)).toEqual([SRC_B]);
+  });
+});
+
+describe('execute plugin', () => {
+  it('does not transmit once everything in the report was executed by someone else', async () => {
+    const states = new Map<string, number>();
+    const d = deps(states);
+    const plugin = createExecutePlugin(d, 1);
+    const ctx = { instance: 'execute:1', seqNr: 1n, epoch: 0, leader: 0 };
+    const observation = await plugin.observation(ctx, '0x');
+    const outcome = plugin.outcome(ctx, '0x', [0, 1].map((observer) => ({ observer, observation })));
+    const [report] = await plugin.reports(1n, outcome);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+    for (const l of [A, B]) for (const m of l.msgs) states.set(`${m.header.sourceChainSelector}:${m.header.sequenceNumber}`, 2);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+  });
+});
+
+async function obsOf(d: ExecutePluginDeps): Promise<ExecuteObservation> {
+  const roots: ExecuteObservation['roots'] = [];
+  for (const s of d.sources) for (const r of await d.readPending(s.chainSelector)) roots.push({ chainSelector: s.chainSelector, ...r });
+  return { roots };
+}

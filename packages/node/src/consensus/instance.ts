@@ -98,6 +98,8 @@ interface AcceptedRound {
 interface ReportSigEntry {
   reportHash: Hex;
   sig: ReportSignature;
+  /** Signatures are checked lazily (only those on a report this node holds, only until f+1 are valid). */
+  valid?: boolean;
 }
 
 /** What the host sees: the public handle plus message delivery. */
@@ -132,6 +134,8 @@ class Instance implements InternalInstance {
   private readonly prepares: PerSenderBook<Hex>;
   private readonly reportSigs: PerSenderBook<ReportSigEntry>;
   private newEpochSig: { epoch: number; signature: Hex } | undefined;
+  /** This node's last observation, so its own entry in a proposal needs no signature check. */
+  private ownObservation: { seqNr: bigint; query: Hex; observation: Hex; signature: Hex } | undefined;
 
   private committedRounds = 0;
   private attestedReports = 0;
@@ -471,6 +475,7 @@ class Instance implements InternalInstance {
         const ctx = this.ctx(seqNr);
         const observation = await this.deps.plugin.observation(ctx, query);
         const signature = await this.deps.offchainSigner.sign(observationPayload(this.cfg.configDigest, this.id, seqNr, query, observation));
+        if (this.ownObservation === undefined || this.ownObservation.seqNr < seqNr) this.ownObservation = { seqNr, query, observation, signature };
         this.sendTo(leader, { type: 'observation', instance: this.id, seqNr, observation, signature });
       } catch (err) {
         this.log.warn('could not observe', { seqNr, epoch: epochOf(seqNr), error: errorText(err) });
@@ -490,10 +495,16 @@ class Instance implements InternalInstance {
     }
     if (observations.some((o) => o.observer >= this.n)) return this.drop('proposal names an unknown observer', { from, seqNr });
     const ctx = this.ctx(seqNr);
+    // Signature checks are the protocol's main CPU cost: skip the ones this node already knows to be good (its own
+    // proposal, whose observations it checked while collecting them, and its own observation).
+    const own = this.ownObservation;
+    const collected = from === this.cfg.self && this.leaderRound?.seqNr === seqNr ? this.leaderRound.observations : undefined;
     const sigsOk = await Promise.all(
-      observations.map((o) =>
-        this.deps.offchainSigner.verify(o.observer, observationPayload(this.cfg.configDigest, this.id, seqNr, query, o.observation), o.signature),
-      ),
+      observations.map((o) => {
+        const known = collected?.get(o.observer) ?? (o.observer === this.cfg.self && own?.seqNr === seqNr && own.query === query ? own : undefined);
+        if (known && known.observation === o.observation && known.signature === o.signature) return true;
+        return this.deps.offchainSigner.verify(o.observer, observationPayload(this.cfg.configDigest, this.id, seqNr, query, o.observation), o.signature);
+      }),
     );
     const bad = observations.filter((_, k) => !sigsOk[k]).map((o) => o.observer);
     if (bad.length > 0) return this.drop('proposal carries observations with bad signatures', { from, seqNr, observers: bad });
@@ -526,6 +537,8 @@ class Instance implements InternalInstance {
     this.prepares.add(this.cfg.self, seqNr.toString(), hash);
     this.sendToAll({ type: 'prepare', instance: this.id, seqNr, reportsHash: hash }, false);
     this.checkPrepareQuorum(seqNr);
+    // Faster peers' signatures may already be here.
+    for (let index = 0; index < reports.length; index++) await this.checkAttested(seqNr, index);
   }
 
   private pruneRounds(): void {
@@ -583,33 +596,40 @@ class Instance implements InternalInstance {
 
   private async onReportSignature(from: OracleId, seqNr: bigint, index: number, reportHash: Hex, sig: ReportSignature): Promise<void> {
     if (!this.plausibleSeqNr(seqNr)) return this.drop('report signature for an implausible seqNr', { from, seqNr });
-    const key = `${seqNr}:${index}`;
-    if (this.reportSigs.has(from, key)) return this.drop('second report signature from a peer', { from, seqNr, index });
-    const signer = this.cfg.signers[from];
-    if (!signer || !(await verifyReportSignature(signer, this.cfg.configDigest, seqNr, reportHash, sig))) {
-      return this.drop('report signature that does not recover to its sender', { from, seqNr, index });
-    }
-    this.reportSigs.add(from, key, { reportHash, sig });
-    this.checkAttested(seqNr, index);
+    // This node's own signature (local delivery) is good by construction; peers' are checked in checkAttested.
+    const entry: ReportSigEntry = from === this.cfg.self ? { reportHash, sig, valid: true } : { reportHash, sig };
+    if (!this.reportSigs.add(from, `${seqNr}:${index}`, entry)) return this.drop('second report signature from a peer', { from, seqNr, index });
+    await this.checkAttested(seqNr, index);
   }
 
-  private checkAttested(seqNr: bigint, index: number): void {
+  private async checkAttested(seqNr: bigint, index: number): Promise<void> {
     const round = this.rounds.get(seqNr);
     const report = round?.reports[index];
     const reportHash = round?.reportHashes[index];
     if (!round || !report || !reportHash || round.attested.has(index)) return;
-    const sigs = this.reportSigs
+    const candidates = this.reportSigs
       .values(`${seqNr}:${index}`)
-      .filter((e) => e.value.reportHash === reportHash)
-      .map((e) => e.value.sig);
-    if (sigs.length < this.f + 1) return;
+      .filter((e) => e.value.reportHash === reportHash && e.value.valid !== false);
+    if (candidates.length < this.f + 1) return;
+    // A signature counts only if it recovers to the configured signer of its sender for exactly this report.
+    const sigs: ReportSignature[] = [];
+    for (const { sender, value } of candidates) {
+      if (sigs.length === this.f + 1) break;
+      if (value.valid === undefined) {
+        const signer = this.cfg.signers[sender];
+        value.valid = signer !== undefined && (await verifyReportSignature(signer, this.cfg.configDigest, seqNr, reportHash, value.sig));
+        if (!value.valid) this.drop('report signature that does not recover to its sender', { from: sender, seqNr, index });
+      }
+      if (value.valid) sigs.push(value.sig);
+    }
+    if (sigs.length < this.f + 1 || round.attested.has(index)) return;
     round.attested.add(index);
     this.attestedReports++;
     const attested: AttestedReport = {
       configDigest: this.cfg.configDigest,
       seqNr,
       report,
-      signatures: sigs.sort((a, b) => a.signer - b.signer).slice(0, this.f + 1),
+      signatures: sigs.sort((a, b) => a.signer - b.signer),
     };
     const rank = transmissionRank(this.id, seqNr, this.cfg.self, this.n);
     this.log.debug('report attested', { seqNr, index, rank });

@@ -10,9 +10,10 @@ afterEach(async () => {
 
 describe('consensus: honest and crash faults', () => {
   it('all honest (n=4, f=1): a steady stream of attested reports, each seqNr transmitted once', async () => {
-    const c = (cluster = new Cluster({ n: 4, f: 1 }));
+    // A generous deltaProgress: on a loaded 2-core machine (4 nodes in one process) a slow round must not count as a fault.
+    const c = (cluster = new Cluster({ n: 4, f: 1, timing: { ...FAST, deltaProgress: 1500 } }));
     await c.startAll();
-    await c.until('20 reports landed', () => c.landedCount() >= 20);
+    await c.until('20 reports landed', () => c.landedCount() >= 20, 10_000);
     await sleep(FAST.deltaStage * 4); // let every rank's turn pass
     c.checkSafety();
     expect(c.ledger.refusedDuplicates).toBe(0);

@@ -131,6 +131,7 @@ class Instance implements InternalInstance {
   private leaderRound: LeaderRound | undefined;
   private readonly rounds = new Map<bigint, AcceptedRound>();
   private readonly votes: EpochVotes;
+  private readonly lastVoteCheck: number[] = [];
   private readonly prepares: PerSenderBook<Hex>;
   private readonly reportSigs: PerSenderBook<ReportSigEntry>;
   private newEpochSig: { epoch: number; signature: Hex } | undefined;
@@ -340,6 +341,11 @@ class Instance implements InternalInstance {
 
   private async onNewEpoch(from: OracleId, epoch: number, signature: Hex): Promise<void> {
     if (epoch > MAX_EPOCH || epoch <= this.votes.get(from)) return; // nothing new (resends are the common case)
+    // Each new vote costs a signature check: a peer gets at most one per quarter resend interval (an honest node
+    // sends far fewer, and its resends repair anything dropped here).
+    const now = Date.now();
+    if (now - (this.lastVoteCheck[from] ?? -Infinity) < this.deltaResend / 4) return this.drop('NEW_EPOCH too frequent', { from, newEpoch: epoch });
+    this.lastVoteCheck[from] = now;
     const ok = await this.deps.offchainSigner.verify(from, newEpochPayload(this.cfg.configDigest, this.id, epoch), signature);
     if (!ok) return this.drop('NEW_EPOCH with a bad signature', { from, newEpoch: epoch });
     this.votes.raise(from, epoch);

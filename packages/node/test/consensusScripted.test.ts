@@ -190,11 +190,28 @@ describe('consensus: one node against scripted peers', () => {
       ['proposal for another epoch', LEADER, { type: 'proposal', instance: INSTANCE, seqNr: makeSeqNr(2, 1), query: '0x', observations: [o0, o1, mine] }],
       ['wrong instance', LEADER, { type: 'proposal', instance: 'execute:1', seqNr: s, query: '0x', observations: [o0, o1, mine] }],
     ];
-    for (const [, from, m] of bad) h.net.inject(from, REAL, m instanceof Uint8Array ? m : encodeMessage(m));
-    await sleep(150);
+    for (const [, from, m] of bad) {
+      h.net.inject(from, REAL, m instanceof Uint8Array ? m : encodeMessage(m));
+      await sleep(8); // proposals are rate-limited (deltaRound / 4): space them so each is really checked
+    }
+    await sleep(100);
     expect(h.sent('prepare')).toHaveLength(0);
-    const drops = h.logLines.filter((l) => l.level === 'debug' && String(l.msg).startsWith('dropped'));
-    expect(drops.length).toBeGreaterThanOrEqual(bad.length);
+    const drops = h.logLines.filter((l) => l.level === 'debug' && String(l.msg).startsWith('dropped')).map((l) => String(l.msg));
+    for (const reason of [
+      'undecodable',
+      'repeats an observer',
+      'wrong number of observations',
+      'bad signatures',
+      'invalid observation',
+      'unknown observer',
+      'non-leader',
+      'outside the current epoch',
+      'unknown instance',
+    ]) {
+      expect(drops.some((d) => d.includes(reason)), reason).toBe(true);
+    }
+    expect(drops.filter((d) => d.includes('bad signatures'))).toHaveLength(2); // impostor and other query
+    expect(drops.some((d) => d.includes('too soon'))).toBe(false);
     expect(h.logLines.filter((l) => l.level === 'error')).toHaveLength(0);
 
     const good = [o0, o1, mine, o3];

@@ -132,6 +132,9 @@ class Instance implements InternalInstance {
   private readonly rounds = new Map<bigint, AcceptedRound>();
   private readonly votes: EpochVotes;
   private readonly lastVoteCheck: number[] = [];
+  private lastQueryAt = -Infinity;
+  private lastProposalAt = -Infinity;
+  private observing = false;
   private readonly prepares: PerSenderBook<Hex>;
   private readonly reportSigs: PerSenderBook<ReportSigEntry>;
   private newEpochSig: { epoch: number; signature: Hex } | undefined;
@@ -474,6 +477,12 @@ class Instance implements InternalInstance {
     if (!isValidSeqNr(seqNr) || epochOf(seqNr) !== this.epoch) return this.drop('query outside the current epoch', { from, seqNr });
     if (from !== leaderOf(this.epoch, this.n)) return this.drop('query from a non-leader', { from, seqNr });
     if (seqNr <= this.lastObservedSeqNr) return this.drop('query for an old or repeated seqNr', { from, seqNr });
+    // An honest leader queries at most once per deltaRound; a faster stream (a faulty leader making this node
+    // observe and sign in a loop) is cut down, and at most one observation is in flight.
+    const now = Date.now();
+    if (this.observing || now - this.lastQueryAt < this.cfg.deltaRound / 4) return this.drop('query too soon after the previous one', { from, seqNr });
+    this.lastQueryAt = now;
+    this.observing = true;
     this.lastObservedSeqNr = seqNr;
     const leader = from;
     void (async () => {
@@ -485,6 +494,8 @@ class Instance implements InternalInstance {
         this.sendTo(leader, { type: 'observation', instance: this.id, seqNr, observation, signature });
       } catch (err) {
         this.log.warn('could not observe', { seqNr, epoch: epochOf(seqNr), error: errorText(err) });
+      } finally {
+        this.observing = false;
       }
     })();
   }
@@ -500,6 +511,10 @@ class Instance implements InternalInstance {
       return this.drop('proposal with a wrong number of observations', { from, seqNr, count: observations.length });
     }
     if (observations.some((o) => o.observer >= this.n)) return this.drop('proposal names an unknown observer', { from, seqNr });
+    // Checking a proposal costs up to n signature checks; an honest leader sends one per deltaRound at most.
+    const now = Date.now();
+    if (from !== this.cfg.self && now - this.lastProposalAt < this.cfg.deltaRound / 4) return this.drop('proposal too soon after the previous one', { from, seqNr });
+    this.lastProposalAt = now;
     const ctx = this.ctx(seqNr);
     // Signature checks are the protocol's main CPU cost: skip the ones this node already knows to be good (its own
     // proposal, whose observations it checked while collecting them, and its own observation).

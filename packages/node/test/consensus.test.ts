@@ -13,7 +13,7 @@ describe('consensus: honest and crash faults', () => {
     // A generous deltaProgress: on a loaded 2-core machine (4 nodes in one process) a slow round must not count as a fault.
     const c = (cluster = new Cluster({ n: 4, f: 1, timing: { ...FAST, deltaProgress: 1500 } }));
     await c.startAll();
-    await c.until('20 reports landed', () => c.landedCount() >= 20, 10_000);
+    await c.until('12 reports landed', () => c.landedCount() >= 12, 10_000);
     await sleep(FAST.deltaStage * 4); // let every rank's turn pass
     c.checkSafety();
     expect(c.ledger.refusedDuplicates).toBe(0);

@@ -106,4 +106,8 @@ export interface InstanceConfig {
   deltaProgress: number; // no progress for this long → pacemaker moves to the next epoch/leader
   deltaGrace: number; // leader waits this long after 2f+1 observations for more
   deltaStage: number; // transmitter k waits k * deltaStage before sending
+  /** How often a node re-sends its NEW_EPOCH wish, so peers that missed it (or restarted) catch up. Default deltaProgress / 2. */
+  deltaResend?: number;
+  /** The leader gives up a round that has no 2f+1 valid observations after this long and starts the next. Default deltaProgress / 2. */
+  deltaRoundTimeout?: number;
 }

@@ -98,7 +98,7 @@ describe('consensus: byzantine nodes (n=4, f=1)', () => {
       const signature = await keys.offchain.sign(observationPayload(CONFIG_DIGEST, INSTANCE, m.seqNr, m.query, observation));
       const observations = m.observations.map((o) => (o.observer === byz ? { observer: byz, observation, signature } : o));
       const ctx = { instance: INSTANCE, seqNr: m.seqNr, epoch: epochOf(m.seqNr), leader: byz };
-      const reports = calc.reports(m.seqNr, calc.outcome(ctx, m.query, observations));
+      const reports = await calc.reports(m.seqNr, calc.outcome(ctx, m.query, observations));
       const hashB = reportsHash(reports);
       const sigB = await keys.onchain.signReport(CONFIG_DIGEST, m.seqNr, reports[0]!.report);
       c.net.inject(byz, victim, enc({ ...m, observations }));

@@ -104,8 +104,8 @@ class Harness {
     return { observer: REAL, observation: m.observation, signature: m.signature };
   }
 
-  expectedHash(seqNr: bigint, observations: SignedObservation[]): { hash: Hex; report: Hex } {
-    const reports = calc.reports(seqNr, calc.outcome({ instance: INSTANCE, seqNr, epoch: 1, leader: LEADER }, '0x', observations));
+  async expectedHash(seqNr: bigint, observations: SignedObservation[]): Promise<{ hash: Hex; report: Hex }> {
+    const reports = await calc.reports(seqNr, calc.outcome({ instance: INSTANCE, seqNr, epoch: 1, leader: LEADER }, '0x', observations));
     return { hash: reportsHash(reports), report: reports[0]!.report };
   }
 
@@ -129,7 +129,7 @@ describe('consensus: one node against scripted peers', () => {
     const s = makeSeqNr(1, 1);
     const mine = await h.realObservation(s);
     const setA = [await h.observation(0, s, 100n), await h.observation(1, s, 101n), mine];
-    const A = h.expectedHash(s, setA);
+    const A= await h.expectedHash(s, setA);
     h.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: s, query: '0x', observations: setA });
     await h.waitFor('prepare A', () => h!.sent('prepare', (m) => m.seqNr === s).length > 0);
     expect(h.sent('prepare', (m) => m.seqNr === s)[0]!.reportsHash).toBe(A.hash);
@@ -148,7 +148,7 @@ describe('consensus: one node against scripted peers', () => {
 
     // The (byzantine) leader now proposes a different set for the same seqNr, with a full quorum of prepares for it.
     const setB = [await h.observation(0, s, 100n), await h.observation(1, s, 101n), await h.observation(3, s, 500n)];
-    const B = h.expectedHash(s, setB);
+    const B= await h.expectedHash(s, setB);
     expect(B.hash).not.toBe(A.hash);
     h.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: s, query: '0x', observations: setB });
     for (const i of [0, 1, 3]) h.send(i, { type: 'prepare', instance: INSTANCE, seqNr: s, reportsHash: B.hash });
@@ -217,14 +217,14 @@ describe('consensus: one node against scripted peers', () => {
     const good = [o0, o1, mine, o3];
     h.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: s, query: '0x', observations: good });
     await h.waitFor('prepare', () => h!.sent('prepare').length > 0);
-    expect(h.sent('prepare')[0]!.reportsHash).toBe(h.expectedHash(s, good).hash);
+    expect(h.sent('prepare')[0]!.reportsHash).toBe((await h.expectedHash(s, good)).hash);
     // A replay of the same proposal is not prepared twice; an older seqNr is refused.
     h.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: s, query: '0x', observations: good });
     await sleep(50);
     expect(h.sent('prepare')).toHaveLength(1);
 
     // Report signatures: only f+1 that recover to their sender for exactly this report make it attested.
-    const { report, hash } = h.expectedHash(s, good);
+    const { report, hash }= await h.expectedHash(s, good);
     for (const i of [0, 1, 3]) h.send(i, { type: 'prepare', instance: INSTANCE, seqNr: s, reportsHash: hash });
     await h.waitFor('own signature', () => h!.sent('reportSignature').length > 0);
     const forgedByOther = await keys[0]!.onchain.signReport(CONFIG_DIGEST, s, report); // node 0's key, sent as node 3

@@ -539,7 +539,7 @@ class Instance implements InternalInstance {
     }
     let reports: ReportWithInfo[];
     try {
-      reports = this.deps.plugin.reports(seqNr, this.deps.plugin.outcome(ctx, query, aos));
+      reports = await this.deps.plugin.reports(seqNr, this.deps.plugin.outcome(ctx, query, aos));
     } catch (err) {
       this.log.warn('plugin could not compute outcome/reports; round skipped', { seqNr, epoch, error: errorText(err) });
       return;

@@ -1,6 +1,6 @@
 import type { Address, Hex, PublicClient } from 'viem';
 import { offRampAbi } from '@openccip/sdk';
-import { noopLogger, type Logger } from '../logger.js';
+import { noopLogger, type Logger } from '../log.js';
 
 export interface CommittedRoot {
   sourceChainSelector: bigint;

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import type { ReportingPlugin, ReportWithInfo, RoundContext, AttributedObservation } from '../../consensus/types.js';
-import { noopLogger, type Logger } from '../../logger.js';
+import { noopLogger, type Logger } from '../../log.js';
 import { U64, asAddress, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeCommitObservation, encodeCommitObservation } from './observation.js';
 import { commitOutcome } from './outcome.js';

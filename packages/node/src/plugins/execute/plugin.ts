@@ -1,7 +1,7 @@
 import { decodeExecutionReports } from '@openccip/sdk';
 import type { Hex } from 'viem';
 import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
-import { noopLogger, type Logger } from '../../logger.js';
+import { noopLogger, type Logger } from '../../log.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeExecuteObservation, encodeExecuteObservation } from './observation.js';
 import { executeOutcome } from './outcome.js';

@@ -8,7 +8,7 @@ import {
   type EVM2AnyRampMessage,
   type ExecutionReport,
 } from '@openccip/sdk';
-import { noopLogger, type Logger } from '../../logger.js';
+import { noopLogger, type Logger } from '../../log.js';
 import type { ExecuteOutcome, ExecutePluginDeps, ExecutePluginOptions } from './types.js';
 
 /** Estimated destination gas of one message: fixed overhead, its gas limit, its token pools' gas, calldata. */

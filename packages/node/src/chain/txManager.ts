@@ -307,20 +307,23 @@ export function createTxManager(options: TxManagerOptions): TxManager {
     }
   }
 
+  async function estimate(req: SendRequest): Promise<bigint> {
+    try {
+      const est = await client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value });
+      return (est * t.gasEstimatePercent) / 100n;
+    } catch (err) {
+      throw new Error(`${where(req.purpose)}: gas estimation failed: ${describeError(err)}`, { cause: err });
+    }
+  }
+
   return {
     address,
 
     async send(req) {
-      let gas = req.gas;
-      if (gas === undefined) {
-        try {
-          const estimate = await client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value });
-          gas = (estimate * t.gasEstimatePercent) / 100n;
-        } catch (err) {
-          throw new Error(`${where(req.purpose)}: gas estimation failed: ${describeError(err)}`, { cause: err });
-        }
-      }
-      const tr = await serial(() => submit(req, gas));
+      // Estimation runs concurrently with other sends, but the nonce is taken in call order (FIFO queue).
+      const gas = req.gas !== undefined ? Promise.resolve(req.gas) : estimate(req);
+      gas.catch(() => {}); // rejection is observed inside the queued job
+      const tr = await serial(async () => submit(req, await gas));
       return track(waitForInclusion(tr));
     },
 
@@ -371,6 +374,7 @@ export function createTxManager(options: TxManagerOptions): TxManager {
 
     async close() {
       closed = true;
+      await queue; // a broadcast in progress finishes first
       await Promise.allSettled([...waiting]);
     },
   };

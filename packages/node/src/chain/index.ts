@@ -1,0 +1,5 @@
+export * from './logger.js';
+export * from './rpc.js';
+export * from './finality.js';
+export * from './messageReader.js';
+export * from './txManager.js';

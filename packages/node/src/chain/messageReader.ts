@@ -1,0 +1,250 @@
+import { BlockNotFoundError, encodeAbiParameters, type Address, type Hex } from 'viem';
+import { evm2AnyRampMessageParam, onRampAbi } from '@openccip/sdk';
+import type { Finality } from '../config/types.js';
+import type { Store, StoredMessage } from '../store/types.js';
+import { getFinalizedBlock, type BlockRef } from './finality.js';
+import { noopLogger, type Logger } from './logger.js';
+import type { ChainClient } from './rpc.js';
+
+export interface MessageReaderOptions {
+  client: ChainClient;
+  onRamp: Address;
+  sourceChainSelector: bigint;
+  finality: Finality;
+  store: Pick<Store, 'messages' | 'cursors'>;
+  logger?: Logger;
+  /** First block to scan when there is no cursor yet (the OnRamp's deployment block). Default 0. */
+  fromBlock?: bigint;
+  /** Blocks per eth_getLogs request (default 2,000). */
+  chunkSize?: number;
+  /**
+   * Reorg walk-back history: a checkpoint (block number + hash) is kept every `checkpointSpacing` blocks for the
+   * newest `checkpoints` multiples (default 16 × 64 = the last 1,024 final blocks). A reorg deeper than that
+   * falls back to re-reading from `fromBlock`.
+   */
+  checkpointSpacing?: number;
+  checkpoints?: number;
+}
+
+export interface ReorgInfo {
+  /** The cursor block whose hash no longer matched the chain. */
+  detectedAt: bigint;
+  /** Newest recorded block still on the chain (undefined: none left, re-read from `fromBlock`). */
+  commonAncestor: bigint | undefined;
+  /** Blocks re-read: detectedAt - commonAncestor. */
+  depth: bigint;
+  /** Stored messages forgotten. */
+  deleted: number;
+}
+
+export interface SyncResult {
+  /** Last block scanned and stored (undefined if nothing has been scanned yet). */
+  cursor: BlockRef | undefined;
+  /** The final block at the start of this sync. */
+  finalBlock: BlockRef;
+  /** Messages stored by this sync. */
+  stored: number;
+  reorg?: ReorgInfo;
+  /** True when the chain changed under a read; the next sync resolves it. */
+  interrupted: boolean;
+}
+
+export interface MessageReader {
+  /** Cursor name in the store, `msgs:<sourceSelector>`. */
+  readonly cursorName: string;
+  /** Reads final CCIPMessageSent events since the cursor into the store, handling reorgs first. */
+  sync(): Promise<SyncResult>;
+}
+
+/**
+ * Reads the OnRamp's CCIPMessageSent events into the store at finality. Not re-entrant: call `sync` from one
+ * loop (concurrent calls are chained, never interleaved).
+ */
+export function createMessageReader(opts: MessageReaderOptions): MessageReader {
+  const { client, onRamp, sourceChainSelector: source, finality, store } = opts;
+  const logger = opts.logger ?? noopLogger;
+  const chainName = client.chain.name;
+  const startBlock = opts.fromBlock ?? 0n;
+  const chunkSize = BigInt(Math.max(1, opts.chunkSize ?? 2_000));
+  const spacing = BigInt(Math.max(1, opts.checkpointSpacing ?? 16));
+  const slots = BigInt(Math.max(1, opts.checkpoints ?? 64));
+  const cursorName = `msgs:${source}`;
+  const ctx = { chain: chainName, sourceChainSelector: source.toString(), onRamp };
+
+  const slotName = (b: bigint) => `${cursorName}@${(b / spacing) % slots}`;
+
+  /** The chain's hash at `n`, or undefined if it has no such block (it got shorter). */
+  async function hashAt(n: bigint): Promise<Hex | undefined> {
+    try {
+      return (await client.getBlock({ blockNumber: n })).hash;
+    } catch (err) {
+      if (err instanceof BlockNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async function findCommonAncestor(cursor: BlockRef): Promise<BlockRef | undefined> {
+    let b = (cursor.number / spacing) * spacing;
+    if (b === cursor.number) b -= spacing;
+    for (let i = 0n; i < slots && b >= startBlock && b >= 0n; i++, b -= spacing) {
+      const cp = await store.cursors.get(slotName(b));
+      if (!cp || cp.blockNumber !== b) continue; // overwritten or never recorded: no knowledge of b
+      // A matching hash vouches for every block below it too (each header commits to its parent).
+      if ((await hashAt(b)) === cp.blockHash) return { number: b, hash: cp.blockHash };
+    }
+    return undefined;
+  }
+
+  async function handleReorg(cursor: BlockRef, finalBlock: BlockRef): Promise<{ cursor: BlockRef | undefined; info: ReorgInfo }> {
+    const ancestor = await findCommonAncestor(cursor);
+    const deleteFrom = ancestor ? ancestor.number + 1n : startBlock;
+    const deleted = await store.messages.deleteFromBlock(source, deleteFrom);
+    const info: ReorgInfo = {
+      detectedAt: cursor.number,
+      commonAncestor: ancestor?.number,
+      depth: cursor.number - (ancestor ? ancestor.number : startBlock - 1n),
+      deleted,
+    };
+    const fields = {
+      ...ctx,
+      cursorBlock: cursor.number.toString(),
+      cursorHash: cursor.hash,
+      commonAncestor: ancestor?.number.toString(),
+      depth: info.depth.toString(),
+      finality,
+      finalBlock: finalBlock.number.toString(),
+      deleted,
+    };
+    if (ancestor) {
+      logger.warn(
+        `reorg below finality on chain ${chainName} (selector ${source}): block ${cursor.number} was replaced, ` +
+          `common ancestor ${ancestor.number} (${info.depth} blocks back, finality ${describeFinality(finality)}); ` +
+          `forgot ${deleted} messages, re-reading`,
+        fields,
+      );
+      await store.cursors.set(cursorName, { blockNumber: ancestor.number, blockHash: ancestor.hash });
+    } else {
+      logger.error(
+        `reorg on chain ${chainName} (selector ${source}) deeper than the checkpoint history: block ${cursor.number} ` +
+          `was replaced, no recorded block is left; forgot ${deleted} messages, re-reading from block ${startBlock}`,
+        fields,
+      );
+    }
+    return { cursor: ancestor, info };
+  }
+
+  async function recordCheckpoints(from: bigint, to: bigint, toHash: Hex, finalBlock: BlockRef): Promise<void> {
+    const oldestUseful = finalBlock.number - spacing * slots;
+    let b = ((from + spacing - 1n) / spacing) * spacing;
+    if (b < oldestUseful) b = ((oldestUseful + spacing - 1n) / spacing) * spacing;
+    for (; b <= to; b += spacing) {
+      const hash = b === to ? toHash : await hashAt(b);
+      if (!hash) return;
+      await store.cursors.set(slotName(b), { blockNumber: b, blockHash: hash });
+    }
+  }
+
+  function toStored(log: {
+    args: { destChainSelector: bigint; sequenceNumber: bigint; message: Parameters<typeof encodeMessage>[0] };
+    blockNumber: bigint;
+    blockHash: Hex;
+    transactionHash: Hex;
+    logIndex: number;
+  }): StoredMessage | undefined {
+    const m = log.args.message;
+    if (m.header.sourceChainSelector !== source || m.header.sequenceNumber !== log.args.sequenceNumber) {
+      logger.error(`CCIPMessageSent on chain ${chainName} does not match its OnRamp's lane, skipped`, {
+        ...ctx,
+        txHash: log.transactionHash,
+        logIndex: log.logIndex,
+        headerSource: m.header.sourceChainSelector.toString(),
+        seqNr: log.args.sequenceNumber.toString(),
+      });
+      return undefined;
+    }
+    return {
+      sourceChainSelector: source,
+      destChainSelector: log.args.destChainSelector,
+      seqNr: log.args.sequenceNumber,
+      messageId: m.header.messageId,
+      blockNumber: log.blockNumber,
+      blockHash: log.blockHash,
+      txHash: log.transactionHash,
+      logIndex: log.logIndex,
+      encoded: encodeMessage(m),
+    };
+  }
+
+  async function syncOnce(): Promise<SyncResult> {
+    const finalBlock = await getFinalizedBlock(client, finality);
+    const stored0 = await store.cursors.get(cursorName);
+    let cursor: BlockRef | undefined = stored0 && { number: stored0.blockNumber, hash: stored0.blockHash };
+    let reorg: ReorgInfo | undefined;
+    if (cursor && (await hashAt(cursor.number)) !== cursor.hash) {
+      const r = await handleReorg(cursor, finalBlock);
+      cursor = r.cursor;
+      reorg = r.info;
+    }
+
+    let stored = 0;
+    let next = cursor ? cursor.number + 1n : startBlock;
+    while (next <= finalBlock.number) {
+      const to = next + chunkSize - 1n < finalBlock.number ? next + chunkSize - 1n : finalBlock.number;
+      const toHash = to === finalBlock.number ? finalBlock.hash : await hashAt(to);
+      const logs = await client.getContractEvents({
+        address: onRamp,
+        abi: onRampAbi,
+        eventName: 'CCIPMessageSent',
+        fromBlock: next,
+        toBlock: to,
+        strict: true,
+      });
+      // The logs must belong to the chain segment [cursor, to] seen before and after the read; otherwise the
+      // chain moved under us and the next sync's reorg check sorts it out.
+      const consistent =
+        toHash !== undefined &&
+        (await hashAt(to)) === toHash &&
+        (!cursor || (await hashAt(cursor.number)) === cursor.hash) &&
+        logs.every((l) => l.blockNumber !== to || l.blockHash === toHash);
+      if (!consistent) {
+        logger.warn(`chain ${chainName} changed while reading blocks ${next}..${to}; will retry`, { ...ctx });
+        return { cursor, finalBlock, stored, reorg, interrupted: true };
+      }
+      const messages = logs.map(toStored).filter((m): m is StoredMessage => m !== undefined);
+      if (messages.length) await store.messages.put(messages);
+      await recordCheckpoints(next, to, toHash, finalBlock);
+      await store.cursors.set(cursorName, { blockNumber: to, blockHash: toHash });
+      logger.debug(`read blocks ${next}..${to} of chain ${chainName}: ${messages.length} messages`, {
+        ...ctx,
+        fromBlock: next.toString(),
+        toBlock: to.toString(),
+        messages: messages.length,
+      });
+      stored += messages.length;
+      cursor = { number: to, hash: toHash };
+      next = to + 1n;
+    }
+    return { cursor, finalBlock, stored, reorg, interrupted: false };
+  }
+
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    cursorName,
+    sync() {
+      const p = running.then(syncOnce, syncOnce);
+      running = p.catch(() => {});
+      return p;
+    },
+  };
+}
+
+type RampMessage = Parameters<typeof encodeAbiParameters<[typeof evm2AnyRampMessageParam]>>[1][0];
+
+/** The ABI encoding of Internal.EVM2AnyRampMessage (what StoredMessage.encoded holds). */
+export function encodeMessage(message: RampMessage): Hex {
+  return encodeAbiParameters([evm2AnyRampMessageParam], [message]);
+}
+
+function describeFinality(f: Finality): string {
+  return f.kind === 'depth' ? `depth ${f.depth}` : 'finalized tag';
+}

@@ -1,4 +1,5 @@
 import type { Abi, Address, ContractConstructorArgs, ContractFunctionArgs, ContractFunctionName, Hex } from 'viem';
+import { describeError } from '@openccip/sdk';
 import type { ChainClients } from './clients.js';
 
 /** Deploys a contract and waits for its receipt; errors name the contract. */
@@ -46,13 +47,3 @@ export async function send<
   return { hash, gasUsed: receipt.gasUsed };
 }
 
-/** viem errors embed whole request bodies (megabytes of bytecode); keep the part a person reads. */
-export function describeError(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { shortMessage?: string; details?: string; message?: string };
-    const parts = [e.shortMessage, e.details].filter((x): x is string => !!x);
-    if (parts.length) return parts.join(': ');
-    if (e.message) return e.message.split('\n')[0] ?? e.message;
-  }
-  return String(err);
-}

@@ -8,7 +8,7 @@ import { evm2AnyRampMessageParam, onRampAbi, routerAbi } from '@openccip/sdk';
 import { spawn } from 'node:child_process';
 import { ANVIL_KEYS, deployLocalPair, foundryBinary, freePort, makeChainClients, send, type LocalPair } from '@openccip/devnet';
 import { getFinalizedBlock } from '../src/chain/finality.js';
-import type { Logger } from '../src/chain/logger.js';
+import type { Logger } from '../src/log.js';
 import { createMessageReader, type MessageReaderOptions } from '../src/chain/messageReader.js';
 import { createRpcClient, type ChainClient } from '../src/chain/rpc.js';
 import { openSqliteStore } from '../src/store/sqlite.js';

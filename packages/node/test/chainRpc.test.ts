@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { HttpRequestError, toHex } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startAnvil, type Anvil } from '@openccip/devnet';
-import type { Logger } from '../src/chain/logger.js';
+import type { Logger } from '../src/log.js';
 import { backoffDelay, createRpcClient, isTransientRpcError } from '../src/chain/rpc.js';
 
 function captureLogger(): Logger & { lines: { level: string; msg: string }[] } {

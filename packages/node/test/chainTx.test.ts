@@ -6,7 +6,7 @@ import { toHex, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ANVIL_KEYS, freePort, startAnvil, type Anvil } from '@openccip/devnet';
-import type { Logger } from '../src/chain/logger.js';
+import type { Logger } from '../src/log.js';
 import { createRpcClient, type ChainClient } from '../src/chain/rpc.js';
 import { createTxManager, type TxManager, type TxManagerTuning } from '../src/chain/txManager.js';
 import { openSqliteStore } from '../src/store/sqlite.js';

@@ -1,4 +1,3 @@
-export * from './logger.js';
 export * from './rpc.js';
 export * from './finality.js';
 export * from './messageReader.js';

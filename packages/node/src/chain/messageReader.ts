@@ -3,7 +3,7 @@ import { evm2AnyRampMessageParam, onRampAbi } from '@openccip/sdk';
 import type { Finality } from '../config/types.js';
 import type { Store, StoredMessage } from '../store/types.js';
 import { getFinalizedBlock, type BlockRef } from './finality.js';
-import { noopLogger, type Logger } from './logger.js';
+import { noopLogger, type Logger } from '../log.js';
 import type { ChainClient } from './rpc.js';
 
 export interface MessageReaderOptions {

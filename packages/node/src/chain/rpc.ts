@@ -11,7 +11,8 @@ import {
   type PublicClient,
   type Transport,
 } from 'viem';
-import { describeError, noopLogger, type Logger } from './logger.js';
+import { describeError } from '@openccip/sdk';
+import { noopLogger, type Logger } from '../log.js';
 
 export interface RetryOptions {
   /** Total attempts per request, the first included (default 6). */

@@ -10,7 +10,8 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Store, StoredTx } from '../store/types.js';
-import { describeError, noopLogger, type Logger } from './logger.js';
+import { describeError } from '@openccip/sdk';
+import { noopLogger, type Logger } from '../log.js';
 import { isTransientRpcError, type ChainClient } from './rpc.js';
 
 export interface TxManagerTuning {

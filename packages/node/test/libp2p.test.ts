@@ -186,6 +186,25 @@ describe('libp2p transport', () => {
     expect(() => createLibp2pTransport({ self: 0, peers: bad, privateKey: keys[0]!, listen: '/ip4/127.0.0.1/tcp/0' })).toThrow(/peers\[2\]\.address/);
   });
 
+  it('fails to start with a clear error when its port is taken', async () => {
+    const [port] = await freePorts(1);
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+    try {
+      const key = await newP2pKey();
+      const t = createLibp2pTransport({
+        self: 0,
+        peers: [{ peerId: peerIdFromP2pKey(key), address: `/ip4/127.0.0.1/tcp/${port}` }],
+        privateKey: key,
+        listen: `/ip4/127.0.0.1/tcp/${port}`,
+      });
+      await expect(t.start()).rejects.toThrow(new RegExp(`libp2p transport \\(self = 0\\): cannot start on /ip4/127.0.0.1/tcp/${port}`));
+      await t.stop(); // nothing started: a no-op
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
   it('releases its ports on stop', async () => {
     const ports = peers.map((p) => Number(p.address.split('/')[4]));
     expect(await canListen(ports[0]!)).toBe(false); // sanity: in use while running

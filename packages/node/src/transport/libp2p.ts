@@ -165,6 +165,30 @@ export function createLibp2pTransport(opts: Libp2pTransportOptions): Libp2pTrans
       .finally(() => stream.abort(new Error('inbound stream done')));
   };
 
+  /** No services (identify, ping, DHT...): peers are dialled at configured addresses only. */
+  const libp2pInit = (): Parameters<typeof createLibp2p>[0] => ({
+    privateKey: p2pPrivateKey(opts.privateKey),
+    addresses: { listen: [opts.listen] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: {
+      denyDialPeer: (id) => remoteIndex(id) === undefined,
+      denyDialMultiaddr: (ma) => !LOOPBACK_TCP_RE.test(ma.toString()),
+      denyInboundConnection: (maConn) => maConn.remoteAddr.nodeAddress().address !== '127.0.0.1',
+      denyInboundEncryptedConnection: (id) => remoteIndex(id) === undefined,
+      denyOutboundEncryptedConnection: (id) => remoteIndex(id) === undefined,
+      denyInboundUpgradedConnection: (id) => remoteIndex(id) === undefined,
+      denyOutboundUpgradedConnection: (id) => remoteIndex(id) === undefined,
+    },
+    connectionManager: {
+      // Every peer shares the host 127.0.0.1; the default of 5 inbound connections/s per host is too low
+      // when several peers reconnect at once.
+      inboundConnectionThreshold: Math.max(50, 10 * peers.length),
+      dialTimeout: 5_000,
+    },
+  });
+
   const transport: Libp2pTransport = {
     self,
     peerId,
@@ -198,27 +222,8 @@ export function createLibp2pTransport(opts: Libp2pTransportOptions): Libp2pTrans
     async start() {
       if (running) return;
       ensurePromiseWithResolvers();
-      const created = await createLibp2p({
-        privateKey: p2pPrivateKey(opts.privateKey),
-        addresses: { listen: [opts.listen] },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        connectionGater: {
-          denyDialPeer: (id) => remoteIndex(id) === undefined,
-          denyDialMultiaddr: (ma) => !LOOPBACK_TCP_RE.test(ma.toString()),
-          denyInboundConnection: (maConn) => maConn.remoteAddr.nodeAddress().address !== '127.0.0.1',
-          denyInboundEncryptedConnection: (id) => remoteIndex(id) === undefined,
-          denyOutboundEncryptedConnection: (id) => remoteIndex(id) === undefined,
-          denyInboundUpgradedConnection: (id) => remoteIndex(id) === undefined,
-          denyOutboundUpgradedConnection: (id) => remoteIndex(id) === undefined,
-        },
-        connectionManager: {
-          // Every peer shares the host 127.0.0.1; the default of 5 inbound connections/s per host is too low
-          // when several peers reconnect at once.
-          inboundConnectionThreshold: Math.max(50, 10 * peers.length),
-          dialTimeout: 5_000,
-        },
+      const created = await createLibp2p(libp2pInit()).catch((err: unknown) => {
+        throw new Error(`libp2p transport (self = ${self}): cannot start on ${opts.listen}: ${(err as Error).message}`, { cause: err });
       });
       await created.handle(protocol, ({ stream, connection }) => handleInbound(stream, connection.remotePeer), {
         maxInboundStreams: 8,

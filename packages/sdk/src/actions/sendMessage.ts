@@ -6,7 +6,7 @@ import { decodeSentLogs } from './decodeSentLogs.js';
 import { describeError } from './describeError.js';
 import { InsufficientBalanceError, InsufficientFeeError, TransactionFailedError } from './errors.js';
 import { assertLaneSupported, getFee } from './getFee.js';
-import type { ChainWriteClients, SignClient } from './types.js';
+import type { ChainWriteClients, SentMessage, SignClient } from './types.js';
 
 export interface SendMessageParameters {
   router: Address;
@@ -23,6 +23,8 @@ export interface SendMessageResult {
   /** the EVM2AnyRampMessage the OnRamp emitted */
   message: EVM2AnyRampMessage;
   onRamp: Address;
+  /** the decoded CCIPMessageSent event (block, log index) */
+  sent: SentMessage;
   /** approve transactions sent first (tokens and a non-native fee token whose allowance was short) */
   approvals: Hex[];
 }
@@ -85,7 +87,7 @@ export async function sendMessage(clients: ChainWriteClients, p: SendMessagePara
     (s) => isAddressEqual(s.onRamp, onRamp) && s.message.header.destChainSelector === p.destChainSelector,
   );
   if (!sent) throw new TransactionFailedError(`ccipSend ${lane}`, `no CCIPMessageSent from OnRamp ${onRamp} in the receipt`, txHash);
-  return { txHash, messageId: sent.message.header.messageId, fee, message: sent.message, onRamp, approvals };
+  return { txHash, messageId: sent.message.header.messageId, fee, message: sent.message, onRamp, sent, approvals };
 }
 
 type WriteArgs = { address: Address; abi: readonly unknown[]; functionName: string; args: readonly unknown[]; value?: bigint };

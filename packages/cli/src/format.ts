@@ -1,5 +1,5 @@
 import { formatEther, type Address } from 'viem';
-import { decodeEvmAddress, decodeExtraArgs, decodeRevertData, MessageExecutionState, type MessageStatus } from '@openccip/sdk';
+import { decodeEvmAddress, decodeExtraArgs, decodeRevertData, MessageExecutionState, type MessageExecution, type MessageStatus } from '@openccip/sdk';
 import type { CliChain, Network } from './network.js';
 import { chainBySelector } from './network.js';
 
@@ -20,19 +20,16 @@ export function formatFee(fee: bigint, feeToken: Address | 'native'): string {
   return feeToken === 'native' ? `${formatEther(fee)} native (${fee} wei)` : `${fee} of token ${feeToken}`;
 }
 
-/** One line per stage reached, for --wait progress. */
-export function stageLine(s: MessageStatus): string {
-  switch (s.state) {
-    case 'sent':
-      return `sent: seqNr ${s.sent.seqNr}, tx ${s.sent.tx} (block ${s.sent.block})`;
-    case 'committed':
-      return `committed: ${describeCommit(s)}`;
-    case 'executed':
-    case 'failed': {
-      const e = s.executions[s.executions.length - 1]!;
-      return `${s.state}: ${executionStateName(e.state)}, tx ${e.tx} (block ${e.block}), gas used ${e.gasUsed}${e.returnData !== '0x' ? `, returned ${decodeRevertData(e.returnData)}` : ''}`;
-    }
-  }
+/** `sent: ...` — the source stage, for --wait progress. */
+export const sentLine = (s: MessageStatus): string => `sent: seqNr ${s.sent.seqNr}, tx ${s.sent.tx} (block ${s.sent.block})`;
+/** `committed: ...` (the status must have a commit). */
+export const committedLine = (s: MessageStatus): string => `committed: ${describeCommit(s)}`;
+/** `executed: ...` / `failed: ...` for one execution. */
+export const executionLine = (e: MessageExecution): string =>
+  `${e.state === MessageExecutionState.SUCCESS ? 'executed' : 'failed'}: ${describeExecution(e)}`;
+
+function describeExecution(e: MessageExecution): string {
+  return `${executionStateName(e.state)}, tx ${e.tx} (block ${e.block}), gas used ${e.gasUsed}${e.returnData !== '0x' ? `, returned ${decodeRevertData(e.returnData)}` : ''}`;
 }
 
 function describeCommit(s: MessageStatus): string {
@@ -69,10 +66,7 @@ export function formatStatus(net: Network, s: MessageStatus): string {
     `  committed:  ${s.committed ? describeCommit(s) : 'not yet'}`,
     ...(s.executions.length === 0
       ? ['  executions: none yet']
-      : s.executions.map(
-          (e) =>
-            `  execution:  ${executionStateName(e.state)}, tx ${e.tx} (block ${e.block}), gas used ${e.gasUsed}${e.returnData !== '0x' ? `, returned ${decodeRevertData(e.returnData)}` : ''}`,
-        )),
+      : s.executions.map((e) => `  execution:  ${describeExecution(e)}`)),
   ];
   if (s.state === 'failed') lines.push(`  hint:       fix the receiver, then: ccip manual-exec ${s.messageId} [--gas-limit N]`);
   return lines.join('\n');

@@ -137,10 +137,9 @@ describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
   });
 
   it('prints help for the tool and each command', async () => {
-    const top = await ccip(dir, ['--help']);
+    const [top, sendHelp] = await Promise.all([ccip(dir, ['--help']), ccip(dir, ['send', '--help'])]);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Commands:[\s\S]*send[\s\S]*show[\s\S]*manual-exec/);
-    const sendHelp = await ccip(dir, ['send', '--help']);
     expect(sendHelp.code).toBe(0);
     expect(sendHelp.stdout).toContain('--fee-token native|link|<address>');
   });
@@ -206,6 +205,9 @@ describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
     expect(oneErrorLine(early)).toMatch(/not committed yet/);
 
     await relayAll([await sentMessage(messageId)]);
+    const waited = await ccip(dir, ['show', messageId, '--wait', '--poll', '100']);
+    expect(waited.code).toBe(1); // final state failed
+    expect(waited.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['message 0x' + messageId.slice(2), 'sent', 'committed', 'failed', 'state']);
     const failed = await ccip(dir, ['show', messageId]);
     expect(failed.stdout).toMatch(/state:\s+failed/);
     expect(failed.stdout).toMatch(/execution:\s+FAILURE.*ReceiverRejected/);
@@ -229,19 +231,22 @@ describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
   it('fails with one actionable line: unknown chain, unsupported lane, dead RPC, unknown message, no funds', async () => {
     const { b } = pair;
     const to = ['--receiver', b.contracts.messageReceiver];
-    expect(oneErrorLine(await ccip(dir, ['send', '--from', 'gamma', '--to', 'beta', ...to]))).toMatch(/unknown chain 'gamma'; known chains: alpha .*beta/);
-    expect(oneErrorLine(await ccip(dir, ['send', '--from', 'alpha', '--to', 'ethereum-testnet-sepolia', ...to]))).toMatch(
-      /lane .* not configured.*isChainSupported false/,
-    );
     const dead = `http://127.0.0.1:${await freePort()}`;
-    expect(oneErrorLine(await ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', ...to, '--rpc', `alpha=${dead}`]))).toContain(
-      `RPC ${dead} of chain alpha is not answering`,
-    );
-    expect(oneErrorLine(await ccip(dir, ['show', `0x${'12'.repeat(32)}`]))).toMatch(/message not found/);
     const broke = `0x${'42'.repeat(32)}`;
-    expect(oneErrorLine(await ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', ...to], undefined, { OPENCCIP_PRIVATE_KEY: broke }))).toMatch(
-      /insufficient native balance/,
-    );
-    expect(oneErrorLine(await ccip(dir, ['frobnicate']))).toMatch(/unknown command 'frobnicate'/);
+    // Independent runs: in parallel, to keep the test short.
+    const [unknown, lane, rpc, missing, poor, command] = await Promise.all([
+      ccip(dir, ['send', '--from', 'gamma', '--to', 'beta', ...to]),
+      ccip(dir, ['send', '--from', 'alpha', '--to', 'ethereum-testnet-sepolia', ...to]),
+      ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', ...to, '--rpc', `alpha=${dead}`]),
+      ccip(dir, ['show', `0x${'12'.repeat(32)}`]),
+      ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', ...to], undefined, { OPENCCIP_PRIVATE_KEY: broke }),
+      ccip(dir, ['frobnicate']),
+    ]);
+    expect(oneErrorLine(unknown)).toMatch(/unknown chain 'gamma'; known chains: alpha .*beta/);
+    expect(oneErrorLine(lane)).toMatch(/lane .* not configured.*isChainSupported false/);
+    expect(oneErrorLine(rpc)).toContain(`RPC ${dead} of chain alpha is not answering`);
+    expect(oneErrorLine(missing)).toMatch(/message not found/);
+    expect(oneErrorLine(poor)).toMatch(/insufficient native balance/);
+    expect(oneErrorLine(command)).toMatch(/unknown command 'frobnicate'/);
   });
 });

@@ -35,6 +35,7 @@ import {
   makeChainClients,
   mintTokens,
   send,
+  wireTokenPool,
   type ChainClients,
   type LocalPair,
 } from '@openccip/devnet';
@@ -155,7 +156,6 @@ describe('SDK actions against two CCIP stacks on anvil', () => {
 
   it('sends a token (approving it) and the receiver gets it on B', async () => {
     const { a, b, relay } = pair;
-    const { wireTokenPool } = await import('@openccip/devnet');
     const tA = await deployTokenWithPool(a, { name: 'Test', symbol: 'TST', decimals: 18, type: 'burn-mint' });
     const tB = await deployTokenWithPool(b, { name: 'Test', symbol: 'TST', decimals: 18, type: 'burn-mint' });
     await wireTokenPool(a, tA, [tB]);

@@ -74,15 +74,16 @@ export async function sendCommand(argv: readonly string[], out: (line: string) =
   if (!json) out(`fee: ${feeShown}`);
 
   const sent = await sendMessage(clients, { ...params, fee });
-  if (json && !hasFlag(args, 'wait')) {
-    out(toJson({ fee: sent.fee, txHash: sent.txHash, messageId: sent.messageId, message: sent.message }));
-    return 0;
-  }
-  if (!json) {
+  const wait = hasFlag(args, 'wait');
+  if (json) {
+    // With --wait, one line per JSON object: this one, then a status per stage.
+    const result = toJson({ fee: sent.fee, txHash: sent.txHash, messageId: sent.messageId, message: sent.message });
+    out(wait ? JSON.stringify(JSON.parse(result)) : result);
+  } else {
     out(`tx: ${sent.txHash}`);
     out(`messageId: ${sent.messageId}`);
   }
-  if (!hasFlag(args, 'wait')) return 0;
+  if (!wait) return 0;
   return waitAndReport(net, args, {
     source: from,
     sourceClient: clients.public,

@@ -1,6 +1,6 @@
 import { waitForExecution, type MessageStatus, type ReadClient, type SentMessage } from '@openccip/sdk';
 import { flag, parseBigIntArg, type FlagSpecs, type ParsedArgs } from '../args.js';
-import { stageLine, toJson } from '../format.js';
+import { committedLine, executionLine, sentLine, toJson } from '../format.js';
 import { readClient, requireRouter, type CliChain, type Network } from '../network.js';
 
 export const waitFlags: FlagSpecs = { timeout: { type: 'string' }, poll: { type: 'string' } };
@@ -20,7 +20,15 @@ export async function waitAndReport(
   const timeout = flag(args, 'timeout');
   const poll = flag(args, 'poll');
   const destClient = await readClient(p.dest);
-  const report = (s: MessageStatus) => p.out(p.json ? JSON.stringify(JSON.parse(toJson(s))) : stageLine(s));
+  // Stages can pass between two polls (commit and execution in quick succession): print every stage reached, once.
+  let printed = { sent: false, committed: false, executions: 0 };
+  const report = (s: MessageStatus) => {
+    if (p.json) return p.out(JSON.stringify(JSON.parse(toJson(s))));
+    if (!printed.sent) p.out(sentLine(s));
+    if (s.committed && !printed.committed) p.out(committedLine(s));
+    for (const e of s.executions.slice(printed.executions)) p.out(executionLine(e));
+    printed = { sent: true, committed: printed.committed || !!s.committed, executions: s.executions.length };
+  };
   const final = await waitForExecution(p.sourceClient, destClient, {
     sent: p.sent,
     messageId: p.sent?.message.header.messageId,

@@ -8,3 +8,4 @@ export * from './merkle.js';
 export * from './selectors.js';
 export * from './abi/index.js';
 export * from './reports.js';
+export * from './actions/index.js';

@@ -1,0 +1,121 @@
+import { isAddress, isHex, toHex, zeroAddress, type Address, type Hex } from 'viem';
+import { buildMessage, getFee, sendMessage, type EVMTokenAmount } from '@openccip/sdk';
+import { flag, flagAll, hasFlag, parseArgs, parseBigIntArg } from '../args.js';
+import { CliError } from '../errors.js';
+import { formatFee, toJson } from '../format.js';
+import { loadNetwork, networkFlags, networkHelp, requireKey, requireRouter, resolveChain, writeClients } from '../network.js';
+import { waitAndReport, waitFlags, waitHelp } from './wait.js';
+
+export const sendHelp = `ccip send: send a CCIP message and print its fee, transaction and message id
+
+Usage: ccip send --from <chain> --to <chain> --receiver <address> [--data <text|0xhex>] [options]
+
+  --from <chain>                source chain
+  --to <chain>                  destination chain
+  --receiver <address>          receiver on the destination
+  --data <text|0xhex>           payload: 0x-prefixed hex as is, anything else as UTF-8 text (default empty)
+  --gas-limit <n>               receiver gas limit (GenericExtraArgsV2; default: the lane's, 200000)
+  --out-of-order                allow out-of-order execution (nonce 0)
+  --fee-token native|link|<address>   pay the fee in native (default), the devnet's LINK, or a token
+  --token <address>=<amount>    also transfer tokens (smallest units; repeatable); the Router is approved as needed
+  --private-key <0x..>          signing key (default: OPENCCIP_PRIVATE_KEY, else the devnet's first account)
+  --wait                        follow the message until it is executed (or fails), printing each stage
+  --json                        print JSON
+${waitHelp}
+${networkHelp}`;
+
+export async function sendCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(
+    argv,
+    {
+      ...networkFlags,
+      ...waitFlags,
+      from: { type: 'string' },
+      to: { type: 'string' },
+      receiver: { type: 'string' },
+      data: { type: 'string' },
+      'gas-limit': { type: 'string' },
+      'out-of-order': { type: 'boolean' },
+      'fee-token': { type: 'string' },
+      token: { type: 'string', repeatable: true },
+      'private-key': { type: 'string' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    'send',
+  );
+  if (hasFlag(args, 'help')) return out(sendHelp), 0;
+  if (args.positionals.length) throw new CliError(`unexpected argument '${args.positionals[0]}' (see: ccip send --help)`);
+  const need = (name: string) => {
+    const v = flag(args, name);
+    if (!v) throw new CliError(`ccip send needs --${name} (see: ccip send --help)`);
+    return v;
+  };
+  const net = loadNetwork(args);
+  const from = resolveChain(net, need('from'));
+  const to = resolveChain(net, need('to'));
+  const receiver = need('receiver');
+  if (!isAddress(receiver, { strict: false })) throw new CliError(`--receiver ${receiver} is not an address`);
+
+  const message = buildMessage({
+    receiver,
+    data: parseData(flag(args, 'data') ?? ''),
+    tokenAmounts: flagAll(args, 'token').map(parseToken),
+    feeToken: parseFeeToken(flag(args, 'fee-token') ?? 'native', from.devnet?.feeToken),
+    gasLimit: flag(args, 'gas-limit') !== undefined ? parseBigIntArg('gas-limit', flag(args, 'gas-limit')!) : undefined,
+    allowOutOfOrderExecution: hasFlag(args, 'out-of-order') ? true : undefined,
+  });
+  const router = requireRouter(from);
+  const clients = await writeClients(from, requireKey(net, from));
+  const params = { router, destChainSelector: to.selector, message };
+  const fee = await getFee(clients.public, params);
+  const feeShown = formatFee(fee, message.feeToken === zeroAddress ? 'native' : message.feeToken);
+  const json = hasFlag(args, 'json');
+  if (!json) out(`fee: ${feeShown}`);
+
+  const sent = await sendMessage(clients, { ...params, fee });
+  const wait = hasFlag(args, 'wait');
+  if (json) {
+    // With --wait, one line per JSON object: this one, then a status per stage.
+    const result = toJson({ fee: sent.fee, txHash: sent.txHash, messageId: sent.messageId, message: sent.message });
+    out(wait ? JSON.stringify(JSON.parse(result)) : result);
+  } else {
+    out(`tx: ${sent.txHash}`);
+    out(`messageId: ${sent.messageId}`);
+  }
+  if (!wait) return 0;
+  return waitAndReport(net, args, {
+    source: from,
+    sourceClient: clients.public,
+    dest: to,
+    sent: sent.sent,
+    json,
+    out,
+  });
+}
+
+function parseData(v: string): Hex {
+  if (v.startsWith('0x')) {
+    if (!isHex(v, { strict: true }) || v.length % 2 !== 0) throw new CliError(`--data ${v} is not valid hex (whole bytes)`);
+    return v;
+  }
+  return toHex(v);
+}
+
+function parseToken(v: string): EVMTokenAmount {
+  const [token, amount] = v.split('=');
+  if (!token || !amount || !isAddress(token, { strict: false }) || !/^\d+$/.test(amount)) {
+    throw new CliError(`--token takes <address>=<amount in smallest units>, got '${v}'`);
+  }
+  return { token, amount: BigInt(amount) };
+}
+
+function parseFeeToken(v: string, devnetFeeToken: Address | undefined): Address {
+  if (v === 'native') return zeroAddress;
+  if (v === 'link') {
+    if (!devnetFeeToken) throw new CliError('--fee-token link needs a devnet.json (or give the token address)');
+    return devnetFeeToken;
+  }
+  if (!isAddress(v, { strict: false })) throw new CliError(`--fee-token takes native, link or an address, got '${v}'`);
+  return v;
+}

@@ -1,0 +1,54 @@
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Abi, type Hex } from 'viem';
+import { burnMintErc20Abi } from '../abi/burnMintErc20.js';
+import { configurableReceiverAbi } from '../abi/configurableReceiver.js';
+import { feeQuoterAbi } from '../abi/feeQuoter.js';
+import { linkTokenAbi } from '../abi/linkToken.js';
+import { offRampAbi } from '../abi/offRamp.js';
+import { onRampAbi } from '../abi/onRamp.js';
+import { routerAbi } from '../abi/router.js';
+import { burnMintTokenPoolAbi } from '../abi/burnMintTokenPool.js';
+
+// Errors any CCIP call may surface, possibly nested (OffRamp.ExecutionError wraps the receiver's revert).
+const knownErrors: Abi = ([
+  ...routerAbi,
+  ...onRampAbi,
+  ...offRampAbi,
+  ...feeQuoterAbi,
+  ...burnMintTokenPoolAbi,
+  ...burnMintErc20Abi,
+  ...linkTokenAbi,
+  ...configurableReceiverAbi,
+  { type: 'error', name: 'Error', inputs: [{ name: 'message', type: 'string' }] },
+] as Abi).filter((x) => x.type === 'error');
+
+/** `ErrorName(arg, ...)` of revert data, decoding bytes arguments that are themselves reverts; raw hex if unknown. */
+export function decodeRevertData(data: Hex, depth = 0): string {
+  if (data === '0x') return 'empty revert data';
+  try {
+    const { errorName, args } = decodeErrorResult({ abi: knownErrors, data });
+    const shown = (args ?? []).map((a) => {
+      if (typeof a === 'string' && a.startsWith('0x') && a.length >= 10 && a.length !== 66 && a.length !== 42 && depth < 3) {
+        return decodeRevertData(a as Hex, depth + 1);
+      }
+      return typeof a === 'bigint' ? a.toString() : typeof a === 'string' ? a : JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    });
+    return `${errorName}(${shown.join(', ')})`;
+  } catch {
+    return data;
+  }
+}
+
+/** One readable line for a viem/contract error: the decoded revert if there is one, else viem's short message. */
+export function describeError(err: unknown): string {
+  if (err instanceof BaseError) {
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (reverted) {
+      if (reverted.raw) return decodeRevertData(reverted.raw);
+      if (reverted.data) return `${reverted.data.errorName}(${(reverted.data.args ?? []).map(String).join(', ')})`;
+      if (reverted.reason) return reverted.reason;
+    }
+    return err.shortMessage || err.message.split('\n')[0]!;
+  }
+  if (err instanceof Error) return err.message.split('\n')[0]!;
+  return String(err);
+}

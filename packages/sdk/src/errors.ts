@@ -56,13 +56,3 @@ export class UnknownChainError extends CCIPSdkError {
   }
 }
 
-/** viem errors embed whole request bodies (megabytes of bytecode); keep the part a person reads. */
-export function describeError(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { shortMessage?: string; details?: string; message?: string };
-    const parts = [e.shortMessage, e.details].filter((x): x is string => !!x);
-    if (parts.length) return parts.join(': ');
-    if (e.message) return e.message.split('\n')[0] ?? e.message;
-  }
-  return String(err);
-}

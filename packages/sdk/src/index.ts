@@ -9,3 +9,4 @@ export * from './selectors.js';
 export * from './abi/index.js';
 export * from './reports.js';
 export * from './actions/index.js';
+export * from './messageCodec.js';

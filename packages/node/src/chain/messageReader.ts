@@ -1,5 +1,5 @@
-import { BlockNotFoundError, encodeAbiParameters, type Address, type Hex } from 'viem';
-import { evm2AnyRampMessageParam, onRampAbi } from '@openccip/sdk';
+import { BlockNotFoundError, type Address, type Hex } from 'viem';
+import { encodeEVM2AnyRampMessage, onRampAbi, type EVM2AnyRampMessage } from '@openccip/sdk';
 import type { Finality } from '../config/types.js';
 import type { Store, StoredMessage } from '../store/types.js';
 import { getFinalizedBlock, type BlockRef } from './finality.js';
@@ -145,7 +145,7 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
   }
 
   function toStored(log: {
-    args: { destChainSelector: bigint; sequenceNumber: bigint; message: Parameters<typeof encodeMessage>[0] };
+    args: { destChainSelector: bigint; sequenceNumber: bigint; message: EVM2AnyRampMessage };
     blockNumber: bigint;
     blockHash: Hex;
     transactionHash: Hex;
@@ -171,7 +171,7 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
       blockHash: log.blockHash,
       txHash: log.transactionHash,
       logIndex: log.logIndex,
-      encoded: encodeMessage(m),
+      encoded: encodeEVM2AnyRampMessage(m),
     };
   }
 
@@ -236,13 +236,6 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
       return p;
     },
   };
-}
-
-type RampMessage = Parameters<typeof encodeAbiParameters<[typeof evm2AnyRampMessageParam]>>[1][0];
-
-/** The ABI encoding of Internal.EVM2AnyRampMessage (what StoredMessage.encoded holds). */
-export function encodeMessage(message: RampMessage): Hex {
-  return encodeAbiParameters([evm2AnyRampMessageParam], [message]);
 }
 
 function describeFinality(f: Finality): string {

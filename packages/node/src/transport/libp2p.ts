@@ -8,6 +8,7 @@ import { Uint8ArrayList } from 'uint8arraylist';
 import type { Hex } from 'viem';
 import { p2pPrivateKey, peerIdFromP2pKey } from '../keys/keystore.js';
 import type { PeerIndex, Transport } from './types.js';
+import { noopLogger, type Logger } from '../log.js';
 
 /**
  * Transport over libp2p 2.x: TCP on 127.0.0.1 only, noise encryption (which authenticates the remote's peer id
@@ -45,14 +46,7 @@ export const CONSENSUS_PROTOCOL = '/openccip/consensus/1.0.0';
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 /** Structured logger; the node's log module has this shape. */
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
-const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface Libp2pPeer {
   /** libp2p peer id string (ed25519, from the peer's keystore). */

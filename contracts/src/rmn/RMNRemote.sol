@@ -55,16 +55,22 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
 
   uint64 internal immutable i_localChainSelector;
 
-  /// @dev verify() reads version and fSign with one SLOAD.
-  uint32 private s_configVersion;
-  uint64 private s_fSign;
+  /// @dev The hot slot: verify() reads version and fSign, isCursed() the curse count, all with one SLOAD. A commit
+  /// calls both, so its isCursed() finds the slot warm.
+  struct HotSlot {
+    uint32 configVersion; // ──────╮ 0 = never configured
+    uint64 fSign; //               │
+    uint64 numCursedSubjects; // ──╯ 0 = nothing cursed: isCursed answers from this slot alone
+  }
+
+  HotSlot private s_hot;
   bytes32 private s_rmnHomeContractConfigDigest;
   Signer[] private s_signers;
   /// @dev Config version in which the key is a signer: no clearing needed when the config changes.
   mapping(address signer => uint32 version) private s_signerVersion;
 
-  /// @dev Cursed subjects and their index + 1; the array length is the cheap "anything cursed?" check.
-  bytes16[] private s_cursedSubjects;
+  /// @dev Cursed subjects as a dense list (index => subject) and each subject's index + 1.
+  mapping(uint256 index => bytes16 subject) private s_cursedSubjects;
   mapping(bytes16 subject => uint256 indexPlusOne) private s_cursedSubjectIndexPlusOne;
 
   constructor(uint64 localChainSelector) Ownable2Step(msg.sender) {
@@ -82,9 +88,10 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
     view
     override
   {
-    uint32 version = s_configVersion;
+    HotSlot memory hot = s_hot;
+    uint32 version = hot.configVersion;
     if (version == 0) revert ConfigNotSet();
-    if (signatures.length < uint256(s_fSign) + 1) revert ThresholdNotMet();
+    if (signatures.length < uint256(hot.fSign) + 1) revert ThresholdNotMet();
 
     bytes32 digest = keccak256(
       abi.encode(
@@ -122,7 +129,7 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
     // n >= 2f + 1 so that f + 1 honest signers always exist.
     if (signers.length < 2 * uint256(newConfig.fSign) + 1) revert NotEnoughSigners();
 
-    uint32 version = s_configVersion + 1;
+    uint32 version = s_hot.configVersion + 1;
     delete s_signers;
     for (uint256 i = 0; i < signers.length; ++i) {
       if (i > 0 && signers[i].nodeIndex <= signers[i - 1].nodeIndex) revert InvalidSignerOrder();
@@ -133,16 +140,16 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
       s_signers.push(signers[i]);
     }
 
-    s_configVersion = version;
-    s_fSign = newConfig.fSign;
+    s_hot.configVersion = version;
+    s_hot.fSign = newConfig.fSign;
     s_rmnHomeContractConfigDigest = newConfig.rmnHomeContractConfigDigest;
     emit ConfigSet(version, newConfig);
   }
 
   function getVersionedConfig() external view returns (uint32 version, Config memory config) {
     return (
-      s_configVersion,
-      Config({rmnHomeContractConfigDigest: s_rmnHomeContractConfigDigest, signers: s_signers, fSign: s_fSign})
+      s_hot.configVersion,
+      Config({rmnHomeContractConfigDigest: s_rmnHomeContractConfigDigest, signers: s_signers, fSign: s_hot.fSign})
     );
   }
 
@@ -189,40 +196,46 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
 
   /// @inheritdoc IRMNRemote
   function getCursedSubjects() external view override returns (bytes16[] memory subjects) {
-    return s_cursedSubjects;
+    subjects = new bytes16[](s_hot.numCursedSubjects);
+    for (uint256 i = 0; i < subjects.length; ++i) {
+      subjects[i] = s_cursedSubjects[i];
+    }
   }
 
   /// @inheritdoc IRMNRemote
   function isCursed() external view override returns (bool) {
-    if (s_cursedSubjects.length == 0) return false;
+    if (s_hot.numCursedSubjects == 0) return false;
     return s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
   }
 
   /// @inheritdoc IRMNRemote
   function isCursed(bytes16 subject) external view override returns (bool) {
     // The common case (nothing cursed) costs one SLOAD.
-    if (s_cursedSubjects.length == 0) return false;
+    if (s_hot.numCursedSubjects == 0) return false;
     return s_cursedSubjectIndexPlusOne[subject] != 0 || s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
   }
 
   /// @dev Internal so that signed curse votes (a later extension) can reuse it.
   function _curse(bytes16 subject) internal {
     if (s_cursedSubjectIndexPlusOne[subject] != 0) revert AlreadyCursed(subject);
-    s_cursedSubjects.push(subject);
-    s_cursedSubjectIndexPlusOne[subject] = s_cursedSubjects.length;
+    uint64 n = s_hot.numCursedSubjects;
+    s_cursedSubjects[n] = subject;
+    s_cursedSubjectIndexPlusOne[subject] = uint256(n) + 1;
+    s_hot.numCursedSubjects = n + 1;
   }
 
   function _uncurse(bytes16 subject) internal {
     uint256 indexPlusOne = s_cursedSubjectIndexPlusOne[subject];
     if (indexPlusOne == 0) revert NotCursed(subject);
     // Swap-and-pop keeps the list dense.
-    uint256 lastIndex = s_cursedSubjects.length - 1;
+    uint64 lastIndex = s_hot.numCursedSubjects - 1;
     if (indexPlusOne - 1 != lastIndex) {
       bytes16 last = s_cursedSubjects[lastIndex];
       s_cursedSubjects[indexPlusOne - 1] = last;
       s_cursedSubjectIndexPlusOne[last] = indexPlusOne;
     }
-    s_cursedSubjects.pop();
+    delete s_cursedSubjects[lastIndex];
+    s_hot.numCursedSubjects = lastIndex;
     delete s_cursedSubjectIndexPlusOne[subject];
   }
 }

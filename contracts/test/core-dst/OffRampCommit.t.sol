@@ -5,7 +5,7 @@ import {OffRamp} from "../../src/core/OffRamp.sol";
 import {IRMNRemote} from "../../src/interfaces/IRMNRemote.sol";
 import {Internal} from "../../src/libraries/Internal.sol";
 import {MultiOCR3Base} from "../../src/ocr/MultiOCR3Base.sol";
-import {RMNRemoteTestDouble} from "./helpers/TestDoubles.sol";
+import {RMNRemote} from "../../src/rmn/RMNRemote.sol";
 import {OffRampSetup} from "./OffRampSetup.t.sol";
 
 contract OffRampCommitTest is OffRampSetup {
@@ -149,12 +149,12 @@ contract OffRampCommitTest is OffRampSetup {
   }
 
   function test_commit_cursedSource_reverts() public {
-    s_rmn.setCursed(bytes16(uint128(SOURCE)), true);
+    s_rmn.curse(bytes16(uint128(SOURCE)));
     _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
   }
 
   function test_commit_globalCurse_reverts() public {
-    s_rmn.setCursed(0x01000000000000000000000000000001, true);
+    s_rmn.curse(bytes16(0x01000000000000000000000000000001));
     _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
   }
 
@@ -221,13 +221,14 @@ contract OffRampCommitTest is OffRampSetup {
 
   function test_commit_badRMNSignatures_reverts() public {
     Internal.CommitReport memory r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
+    // This tampered r is no curve point's x coordinate: nothing recovers.
     r.rmnSignatures[0].r = bytes32(uint256(r.rmnSignatures[0].r) ^ 1);
-    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemote.InvalidSignature.selector));
 
     // Signatures over other roots do not transfer.
     r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
     r.blessedMerkleRoots[0].merkleRoot = keccak256("other");
-    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemote.UnexpectedSigner.selector));
   }
 
   function test_commit_zeroRoot_reverts() public {

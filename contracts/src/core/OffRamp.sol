@@ -63,6 +63,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   error AlreadyExecuted(uint64 sourceChainSelector, uint64 sequenceNumber);
   error InsufficientGasToCompleteTx(bytes4 err);
   error InsufficientGasForStaticCall();
+  error MalformedReport();
 
   event StaticConfigSet(StaticConfig staticConfig);
   event DynamicConfigSet(DynamicConfig dynamicConfig);
@@ -124,15 +125,25 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint32[] tokenGasOverrides;
   }
 
-  /// @dev Storage form of a lane: the view shape plus the any2EVM metadata hash, so execution never reads the
-  /// onRamp bytes and commit compares hashes instead of loading them.
+  /// @dev Storage form of a lane, laid out by the path that reads it: commit needs only `commitState` (one slot),
+  /// execution only `executionState` and `metadataHash` (two slots); neither loads the onRamp bytes.
   struct SourceChainState {
-    IRouter router; // ─────────────────╮
-    bool isEnabled; //                  │
-    uint64 minSeqNr; //                 │
-    bool isRMNVerificationDisabled; // ─╯
+    CommitState commitState;
+    ExecutionState executionState;
     bytes32 metadataHash; // Internal._any2EvmMetadataHash(source, i_chainSelector, onRamp)
     bytes onRamp;
+  }
+
+  struct CommitState {
+    uint64 minSeqNr; // ──────────────────╮ next sequence number a root must start at; 0 = unknown lane
+    bool isEnabled; //                    │
+    bool isRMNVerificationDisabled; //    │
+    bytes22 onRampHashPrefix; // ─────────╯ bytes22(keccak256(onRamp)): 176 bits, beyond any feasible preimage search
+  }
+
+  struct ExecutionState {
+    IRouter router; // ──╮
+    bool isEnabled; // ──╯ the same flag as CommitState.isEnabled (both are always written together)
   }
 
   string public constant override typeAndVersion = "OffRamp 1.6.0";
@@ -205,69 +216,153 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   ) external {
     // Authenticate first: nothing below (external calls included) runs for an unsigned report.
     _transmit(uint8(Internal.OCRPluginType.Commit), reportContext, report, rs, ss, rawVs);
+    _commitReport(report, uint64(uint256(reportContext[1])));
+  }
 
-    Internal.CommitReport memory commitReport = abi.decode(report, (Internal.CommitReport));
-    uint256 numBlessed = commitReport.blessedMerkleRoots.length;
-    uint256 numUnblessed = commitReport.unblessedMerkleRoots.length;
+  function _commitReport(bytes calldata report, uint64 ocrSeqNr) internal {
+    // Read in place rather than abi.decode'd into memory; every part we use is bounds-checked against `report`.
+    (Internal.CommitReport calldata commitReport, uint256 reportEnd) = _commitReportAt(report);
+    Internal.MerkleRoot[] calldata blessedRoots = commitReport.blessedMerkleRoots;
+    Internal.MerkleRoot[] calldata unblessedRoots = commitReport.unblessedMerkleRoots;
+    _requireArrayInReport(blessedRoots.length, _ptr(blessedRoots), 32, reportEnd);
+    _requireArrayInReport(unblessedRoots.length, _ptr(unblessedRoots), 32, reportEnd);
 
-    if (
-      commitReport.priceUpdates.tokenPriceUpdates.length != 0 || commitReport.priceUpdates.gasPriceUpdates.length != 0
-    ) {
-      uint64 ocrSeqNr = uint64(uint256(reportContext[1]));
+    Internal.PriceUpdates calldata priceUpdates = commitReport.priceUpdates;
+    if (priceUpdates.tokenPriceUpdates.length != 0 || priceUpdates.gasPriceUpdates.length != 0) {
       // Prices are ordered by the OCR sequence number; roots have their own ordering (minSeqNr).
       if (s_latestPriceSequenceNumber < ocrSeqNr) {
         s_latestPriceSequenceNumber = ocrSeqNr;
-        IFeeQuoter(s_feeQuoter).updatePrices(commitReport.priceUpdates);
-      } else if (numBlessed + numUnblessed == 0) {
+        IFeeQuoter(s_feeQuoter).updatePrices(priceUpdates);
+      } else if (blessedRoots.length + unblessedRoots.length == 0) {
         revert StaleCommitReport();
       }
     }
 
-    if (numBlessed != 0) {
-      i_rmnRemote.verify(address(this), commitReport.blessedMerkleRoots, commitReport.rmnSignatures);
+    if (blessedRoots.length != 0) {
+      IRMNRemote.Signature[] calldata rmnSignatures = commitReport.rmnSignatures;
+      _requireArrayInReport(rmnSignatures.length, _ptr(rmnSignatures), 64, reportEnd);
+      for (uint256 i = 0; i < blessedRoots.length; ++i) {
+        _requireRootInReport(blessedRoots[i], reportEnd);
+      }
+      i_rmnRemote.verify(address(this), blessedRoots, rmnSignatures);
+      for (uint256 i = 0; i < blessedRoots.length; ++i) {
+        _commitRoot(blessedRoots[i], true);
+      }
     }
-    for (uint256 i = 0; i < numBlessed; ++i) {
-      _commitRoot(commitReport.blessedMerkleRoots[i], true);
-    }
-    for (uint256 i = 0; i < numUnblessed; ++i) {
-      _commitRoot(commitReport.unblessedMerkleRoots[i], false);
+    for (uint256 i = 0; i < unblessedRoots.length; ++i) {
+      Internal.MerkleRoot calldata root = unblessedRoots[i];
+      _requireRootInReport(root, reportEnd);
+      _commitRoot(root, false);
     }
 
-    emit CommitReportAccepted(
-      commitReport.blessedMerkleRoots, commitReport.unblessedMerkleRoots, commitReport.priceUpdates
-    );
+    emit CommitReportAccepted(blessedRoots, unblessedRoots, priceUpdates);
   }
 
-  function _commitRoot(Internal.MerkleRoot memory root, bool isBlessed) internal {
+  function _commitRoot(Internal.MerkleRoot calldata root, bool isBlessed) internal {
     uint64 sourceChainSelector = root.sourceChainSelector;
     if (i_rmnRemote.isCursed(bytes16(uint128(sourceChainSelector)))) revert CursedByRMN(sourceChainSelector);
 
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
-    // The stored metadata hash commits to keccak(onRamp): recomputing it from the report avoids loading the bytes.
-    if (Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, root.onRampAddress) != config.metadataHash)
-    {
+    CommitState memory state = config.commitState; // the only lane slot commit reads
+    if (!state.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    if (bytes22(keccak256(root.onRampAddress)) != state.onRampHashPrefix) {
       revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
     }
 
     uint64 minSeqNr = root.minSeqNr;
     uint64 maxSeqNr = root.maxSeqNr;
-    if (minSeqNr != config.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
+    if (minSeqNr != state.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
       revert InvalidInterval(sourceChainSelector, minSeqNr, maxSeqNr);
     }
     // A lane with RMN verification on only takes blessed roots, and vice versa.
-    if (isBlessed == config.isRMNVerificationDisabled) {
-      revert RootBlessingMismatch(sourceChainSelector, root.merkleRoot, isBlessed);
-    }
     bytes32 merkleRoot = root.merkleRoot;
+    if (isBlessed == state.isRMNVerificationDisabled) {
+      revert RootBlessingMismatch(sourceChainSelector, merkleRoot, isBlessed);
+    }
     if (merkleRoot == bytes32(0)) revert InvalidRoot();
     // Re-committing would reset the timestamp and delay manual execution.
-    if (s_roots[sourceChainSelector][merkleRoot] != 0) {
-      revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
-    }
+    mapping(bytes32 => uint256) storage roots = s_roots[sourceChainSelector];
+    if (roots[merkleRoot] != 0) revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
 
-    config.minSeqNr = maxSeqNr + 1;
-    s_roots[sourceChainSelector][merkleRoot] = block.timestamp;
+    config.commitState.minSeqNr = maxSeqNr + 1;
+    roots[merkleRoot] = block.timestamp;
+  }
+
+  /// @dev `report` = abi.encode(CommitReport): an offset word, then the struct's head (4 offset words). Also checks
+  /// the price update arrays, which are always read (emitted).
+  function _commitReportAt(bytes calldata report)
+    internal
+    pure
+    returns (Internal.CommitReport calldata r, uint256 reportEnd)
+  {
+    if (report.length < 32) revert MalformedReport();
+    uint256 headOffset = uint256(bytes32(report[0:32]));
+    if (headOffset > report.length || report.length - headOffset < 4 * 32) revert MalformedReport();
+    assembly {
+      r := add(report.offset, headOffset)
+      reportEnd := add(report.offset, report.length)
+    }
+    Internal.PriceUpdates calldata priceUpdates = r.priceUpdates;
+    _requireInReport(_ptr(priceUpdates) + 64, reportEnd);
+    _requireArrayInReport(priceUpdates.tokenPriceUpdates.length, _ptr(priceUpdates.tokenPriceUpdates), 64, reportEnd);
+    _requireArrayInReport(priceUpdates.gasPriceUpdates.length, _ptr(priceUpdates.gasPriceUpdates), 64, reportEnd);
+  }
+
+  /// @dev Solidity bounds calldata reads by calldatasize only, and the bytes after `report` (rs, ss, rawVs) are not
+  /// signed: everything the report points to must end inside it. Starts are never below it (offsets are unsigned
+  /// and checked against calldatasize, so they cannot wrap).
+  function _requireInReport(uint256 end, uint256 reportEnd) internal pure {
+    if (end > reportEnd) revert MalformedReport();
+  }
+
+  function _requireArrayInReport(uint256 length, uint256 start, uint256 stride, uint256 reportEnd) internal pure {
+    // length * stride + start <= calldatasize was already checked by the compiler: no overflow.
+    if (start + length * stride > reportEnd) revert MalformedReport();
+  }
+
+  function _requireRootInReport(Internal.MerkleRoot calldata root, uint256 reportEnd) internal pure {
+    bytes calldata onRamp = root.onRampAddress;
+    uint256 onRampEnd;
+    assembly {
+      onRampEnd := add(onRamp.offset, onRamp.length)
+    }
+    if (_ptr(root) + 5 * 32 > reportEnd || onRampEnd > reportEnd) revert MalformedReport();
+  }
+
+  function _ptr(Internal.PriceUpdates calldata p) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := p
+    }
+  }
+
+  function _ptr(Internal.MerkleRoot calldata p) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := p
+    }
+  }
+
+  function _ptr(Internal.MerkleRoot[] calldata a) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := a.offset
+    }
+  }
+
+  function _ptr(Internal.TokenPriceUpdate[] calldata a) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := a.offset
+    }
+  }
+
+  function _ptr(Internal.GasPriceUpdate[] calldata a) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := a.offset
+    }
+  }
+
+  function _ptr(IRMNRemote.Signature[] calldata a) private pure returns (uint256 ptr) {
+    assembly {
+      ptr := a.offset
+    }
   }
 
   /// @notice The OCR sequence number of the last applied price update.
@@ -306,8 +401,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
 
   /// @notice DON execution: report = abi.encode(Internal.ExecutionReport[]). Signatures are not used.
   function execute(bytes32[2] calldata reportContext, bytes calldata report) external {
-    bytes32[] memory emptySigs = new bytes32[](0);
-    _transmit(uint8(Internal.OCRPluginType.Execution), reportContext, report, emptySigs, emptySigs, bytes32(0));
+    _transmit(
+      uint8(Internal.OCRPluginType.Execution), reportContext, report, _noSignatures(), _noSignatures(), bytes32(0)
+    );
 
     Internal.ExecutionReport[] memory reports = abi.decode(report, (Internal.ExecutionReport[]));
     if (reports.length == 0) revert EmptyBatch();
@@ -366,7 +462,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       return;
     }
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    if (!config.executionState.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
 
     uint256 numMsgs = report.messages.length;
     if (numMsgs == 0) revert EmptyReport(sourceChainSelector);
@@ -541,7 +637,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
         || !_supportsInterfaceReverting(receiver, type(IAny2EVMMessageReceiver).interfaceId)
     ) return;
 
-    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].router
+    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].executionState.router
       .routeMessage(any2EvmMessage, i_gasForCallExactCheck, message.gasLimit, receiver);
     if (!success) revert ReceiverError(returnData);
   }
@@ -708,10 +804,10 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
 
   function _toView(SourceChainState storage s) internal view returns (SourceChainConfig memory) {
     return SourceChainConfig({
-      router: s.router,
-      isEnabled: s.isEnabled,
-      minSeqNr: s.minSeqNr,
-      isRMNVerificationDisabled: s.isRMNVerificationDisabled,
+      router: s.executionState.router,
+      isEnabled: s.commitState.isEnabled,
+      minSeqNr: s.commitState.minSeqNr,
+      isRMNVerificationDisabled: s.commitState.isRMNVerificationDisabled,
       onRamp: s.onRamp
     });
   }
@@ -730,19 +826,24 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       if (args.onRamp.length == 0 || onRampHash == EMPTY_ENCODED_ADDRESS_HASH) revert ZeroAddressNotAllowed();
 
       SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-      if (config.minSeqNr == 0) {
+      uint64 minSeqNr = config.commitState.minSeqNr;
+      if (minSeqNr == 0) {
         // New lane.
-        config.minSeqNr = 1;
+        minSeqNr = 1;
         s_sourceChainSelectors.add(sourceChainSelector);
         emit SourceChainSelectorAdded(sourceChainSelector);
-      } else if (config.minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
+      } else if (minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
         // Once roots were committed, changing the onRamp would mix two sequence-number spaces.
         revert InvalidOnRampUpdate(sourceChainSelector);
       }
 
-      config.router = args.router;
-      config.isEnabled = args.isEnabled;
-      config.isRMNVerificationDisabled = args.isRMNVerificationDisabled;
+      config.commitState = CommitState({
+        minSeqNr: minSeqNr,
+        isEnabled: args.isEnabled,
+        isRMNVerificationDisabled: args.isRMNVerificationDisabled,
+        onRampHashPrefix: bytes22(onRampHash)
+      });
+      config.executionState = ExecutionState({router: args.router, isEnabled: args.isEnabled});
       config.onRamp = args.onRamp;
       config.metadataHash = Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, args.onRamp);
 

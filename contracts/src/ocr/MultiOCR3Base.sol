@@ -164,6 +164,14 @@ abstract contract MultiOCR3Base is Ownable2Step {
     }
   }
 
+  /// @dev Empty signature arrays for plugins without signature verification (their calldata has none).
+  function _noSignatures() internal pure returns (bytes32[] calldata empty) {
+    assembly {
+      empty.offset := 0
+      empty.length := 0
+    }
+  }
+
   /// @notice Hook for the inheriting contract to validate/react to a new config of `ocrPluginType`.
   function _afterOCR3ConfigSet(uint8 ocrPluginType) internal virtual;
 
@@ -173,8 +181,8 @@ abstract contract MultiOCR3Base is Ownable2Step {
     uint8 ocrPluginType,
     bytes32[2] calldata reportContext,
     bytes calldata report,
-    bytes32[] memory rs,
-    bytes32[] memory ss,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
     bytes32 rawVs
   ) internal {
     bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
@@ -207,8 +215,8 @@ abstract contract MultiOCR3Base is Ownable2Step {
   function _verifySignatures(
     uint8 ocrPluginType,
     bytes32 hashedReport,
-    bytes32[] memory rs,
-    bytes32[] memory ss,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
     bytes32 rawVs
   ) internal view {
     mapping(address => Oracle) storage oracles = s_oracles[ocrPluginType];

@@ -18,6 +18,7 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
   error InvalidSignature();
   error InvalidSignerOrder();
   error NotEnoughSigners();
+  error NonCanonicalEncoding();
   error NotCursed(bytes16 subject);
   error OutOfOrderSignatures();
   error ThresholdNotMet();
@@ -83,7 +84,7 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
   // ================================================================
 
   /// @inheritdoc IRMNRemote
-  function verify(address offRampAddress, Internal.MerkleRoot[] memory merkleRoots, Signature[] memory signatures)
+  function verify(address offRampAddress, Internal.MerkleRoot[] calldata merkleRoots, Signature[] calldata signatures)
     external
     view
     override
@@ -93,29 +94,81 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
     if (version == 0) revert ConfigNotSet();
     if (signatures.length < uint256(hot.fSign) + 1) revert ThresholdNotMet();
 
-    bytes32 digest = keccak256(
-      abi.encode(
-        RMN_V1_6_ANY2EVM_REPORT,
-        Report({
-          destChainId: block.chainid,
-          destChainSelector: i_localChainSelector,
-          rmnRemoteContractAddress: address(this),
-          offrampAddress: offRampAddress,
-          rmnHomeContractConfigDigest: s_rmnHomeContractConfigDigest,
-          merkleRoots: merkleRoots
-        })
-      )
-    );
+    bytes32 digest = _reportDigest(offRampAddress, merkleRoots);
 
     // Strictly ascending signers make duplicates impossible without a seen-set.
     address prevAddress;
     for (uint256 i = 0; i < signatures.length; ++i) {
-      address signer = ecrecover(digest, ECDSA_RECOVERY_V, signatures[i].r, signatures[i].s);
+      bytes32 r;
+      bytes32 s;
+      assembly {
+        // In bounds: the decoder checked that signatures.length * 64 bytes of calldata exist.
+        let sig := add(signatures.offset, shl(6, i))
+        r := calldataload(sig)
+        s := calldataload(add(sig, 0x20))
+      }
+      address signer = ecrecover(digest, ECDSA_RECOVERY_V, r, s);
       if (signer == address(0)) revert InvalidSignature();
       if (signer <= prevAddress) revert OutOfOrderSignatures();
       if (s_signerVersion[signer] != version) revert UnexpectedSigner();
       prevAddress = signer;
     }
+  }
+
+  /// @notice The digest RMN nodes sign: keccak256(abi.encode(RMN_V1_6_ANY2EVM_REPORT, Report{...})).
+  /// @dev The roots' calldata encoding is hashed as is, after checking it is canonical, i.e. byte for byte what
+  /// abi.encode(merkleRoots) produces: tightly packed elements in order, clean uint64s, and bytes that end inside the
+  /// calldata. (Padding bytes are not checked: non-zero padding only changes the digest, so the blessing fails.)
+  function _reportDigest(address offRampAddress, Internal.MerkleRoot[] calldata merkleRoots)
+    internal
+    view
+    returns (bytes32 digest)
+  {
+    bytes32 configDigest = s_rmnHomeContractConfigDigest;
+    uint64 localChainSelector = i_localChainSelector;
+    bytes32 header = RMN_V1_6_ANY2EVM_REPORT;
+    bool canonical = true;
+    assembly {
+      let n := merkleRoots.length
+      // Element offsets are relative to the first offset word; a canonical first element follows the n offsets.
+      let expected := shl(5, n)
+      for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+        let off := calldataload(add(merkleRoots.offset, shl(5, k)))
+        let e := add(merkleRoots.offset, expected)
+        let len := calldataload(add(e, 0xa0)) // onRampAddress length; its offset must be 5 words (0xa0)
+        canonical :=
+          and(
+            canonical,
+            and(
+              and(eq(off, expected), eq(calldataload(add(e, 0x20)), 0xa0)),
+              iszero(
+                or(
+                  or(shr(64, calldataload(e)), shr(64, calldataload(add(e, 0x40)))),
+                  or(shr(64, calldataload(add(e, 0x60))), shr(32, len))
+                )
+              )
+            )
+          )
+        // Head (5 words) + length word + padded bytes. No overflow: len < 2^32 when canonical, n * 32 < calldatasize.
+        expected := add(expected, add(0xc0, and(add(and(len, 0xffffffff), 31), not(31))))
+      }
+      let start := sub(merkleRoots.offset, 0x20) // the length word
+      let size := add(0x20, expected)
+      canonical := and(canonical, iszero(gt(add(start, size), calldatasize())))
+
+      let m := mload(0x40)
+      mstore(m, header)
+      mstore(add(m, 0x20), 0x40) // offset of the Report tuple
+      mstore(add(m, 0x40), chainid())
+      mstore(add(m, 0x60), localChainSelector)
+      mstore(add(m, 0x80), address())
+      mstore(add(m, 0xa0), offRampAddress)
+      mstore(add(m, 0xc0), configDigest)
+      mstore(add(m, 0xe0), 0xc0) // offset of merkleRoots within the tuple
+      calldatacopy(add(m, 0x100), start, size)
+      digest := keccak256(m, add(0x100, size))
+    }
+    if (!canonical) revert NonCanonicalEncoding();
   }
 
   // ================================================================

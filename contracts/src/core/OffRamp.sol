@@ -219,63 +219,84 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     _commitReport(report, uint64(uint256(reportContext[1])));
   }
 
-  function _commitReport(bytes calldata report, uint64 ocrSeqNr) internal {
-    // Read in place rather than abi.decode'd into memory; every part we use is bounds-checked against `report`.
-    (Internal.CommitReport calldata commitReport, uint256 reportEnd) = _commitReportAt(report);
-    Internal.MerkleRoot[] calldata blessedRoots = commitReport.blessedMerkleRoots;
-    Internal.MerkleRoot[] calldata unblessedRoots = commitReport.unblessedMerkleRoots;
-    _requireArrayInReport(blessedRoots.length, _ptr(blessedRoots), 32, reportEnd);
-    _requireArrayInReport(unblessedRoots.length, _ptr(unblessedRoots), 32, reportEnd);
+  /// @dev Calldata positions and byte sizes of the parts of a canonical abi.encode(CommitReport).
+  struct ReportParts {
+    uint256 prices; // the PriceUpdates tuple
+    uint256 pricesSize;
+    uint256 blessed; // the blessed MerkleRoot[] (its length word)
+    uint256 blessedSize;
+    uint256 unblessed; // the unblessed MerkleRoot[]
+    uint256 unblessedSize;
+    uint256 sigs; // the RMN Signature[]
+    uint256 sigsSize;
+    bool hasPrices;
+  }
 
-    Internal.PriceUpdates calldata priceUpdates = commitReport.priceUpdates;
-    if (priceUpdates.tokenPriceUpdates.length != 0 || priceUpdates.gasPriceUpdates.length != 0) {
+  function _commitReport(bytes calldata report, uint64 ocrSeqNr) internal {
+    ReportParts memory parts = _parseCommitReport(report);
+    uint256 numBlessed;
+    uint256 numUnblessed;
+    assembly {
+      numBlessed := calldataload(mload(add(parts, 0x40)))
+      numUnblessed := calldataload(mload(add(parts, 0x80)))
+    }
+
+    if (parts.hasPrices) {
       // Prices are ordered by the OCR sequence number; roots have their own ordering (minSeqNr).
       if (s_latestPriceSequenceNumber < ocrSeqNr) {
         s_latestPriceSequenceNumber = ocrSeqNr;
+        Internal.PriceUpdates calldata priceUpdates;
+        uint256 pos = parts.prices;
+        assembly {
+          priceUpdates := pos
+        }
         IFeeQuoter(s_feeQuoter).updatePrices(priceUpdates);
-      } else if (blessedRoots.length + unblessedRoots.length == 0) {
+      } else if (numBlessed + numUnblessed == 0) {
         revert StaleCommitReport();
       }
     }
 
-    if (blessedRoots.length != 0) {
-      IRMNRemote.Signature[] calldata rmnSignatures = commitReport.rmnSignatures;
-      _requireArrayInReport(rmnSignatures.length, _ptr(rmnSignatures), 64, reportEnd);
-      for (uint256 i = 0; i < blessedRoots.length; ++i) {
-        _requireRootInReport(blessedRoots[i], reportEnd);
-      }
-      i_rmnRemote.verify(address(this), blessedRoots, rmnSignatures);
-      for (uint256 i = 0; i < blessedRoots.length; ++i) {
-        _commitRoot(blessedRoots[i], true);
+    if (numBlessed != 0) {
+      _verifyBlessings(parts);
+      for (uint256 i = 0; i < numBlessed; ++i) {
+        _commitRoot(_rootAt(parts.blessed, i), true);
       }
     }
-    for (uint256 i = 0; i < unblessedRoots.length; ++i) {
-      Internal.MerkleRoot calldata root = unblessedRoots[i];
-      _requireRootInReport(root, reportEnd);
-      _commitRoot(root, false);
+    for (uint256 i = 0; i < numUnblessed; ++i) {
+      _commitRoot(_rootAt(parts.unblessed, i), false);
     }
 
-    emit CommitReportAccepted(blessedRoots, unblessedRoots, priceUpdates);
+    _emitCommitReportAccepted(parts);
   }
 
-  function _commitRoot(Internal.MerkleRoot calldata root, bool isBlessed) internal {
-    uint64 sourceChainSelector = root.sourceChainSelector;
+  /// @param root calldata position of a canonical MerkleRoot: [sourceChainSelector][0xa0][minSeqNr][maxSeqNr]
+  /// [merkleRoot][onRamp length][onRamp bytes]
+  function _commitRoot(uint256 root, bool isBlessed) internal {
+    uint64 sourceChainSelector;
+    uint64 minSeqNr;
+    uint64 maxSeqNr;
+    bytes32 merkleRoot;
+    bytes calldata onRamp;
+    assembly {
+      // All values were checked clean (uint64) by _parseCommitReport.
+      sourceChainSelector := calldataload(root)
+      minSeqNr := calldataload(add(root, 0x40))
+      maxSeqNr := calldataload(add(root, 0x60))
+      merkleRoot := calldataload(add(root, 0x80))
+      onRamp.length := calldataload(add(root, 0xa0))
+      onRamp.offset := add(root, 0xc0)
+    }
     if (i_rmnRemote.isCursed(bytes16(uint128(sourceChainSelector)))) revert CursedByRMN(sourceChainSelector);
 
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
     CommitState memory state = config.commitState; // the only lane slot commit reads
     if (!state.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
-    if (bytes22(keccak256(root.onRampAddress)) != state.onRampHashPrefix) {
-      revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
-    }
+    if (bytes22(keccak256(onRamp)) != state.onRampHashPrefix) revert CommitOnRampMismatch(onRamp, config.onRamp);
 
-    uint64 minSeqNr = root.minSeqNr;
-    uint64 maxSeqNr = root.maxSeqNr;
     if (minSeqNr != state.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
       revert InvalidInterval(sourceChainSelector, minSeqNr, maxSeqNr);
     }
     // A lane with RMN verification on only takes blessed roots, and vice versa.
-    bytes32 merkleRoot = root.merkleRoot;
     if (isBlessed == state.isRMNVerificationDisabled) {
       revert RootBlessingMismatch(sourceChainSelector, merkleRoot, isBlessed);
     }
@@ -288,81 +309,145 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     roots[merkleRoot] = block.timestamp;
   }
 
-  /// @dev `report` = abi.encode(CommitReport): an offset word, then the struct's head (4 offset words). Also checks
-  /// the price update arrays, which are always read (emitted).
-  function _commitReportAt(bytes calldata report)
-    internal
-    pure
-    returns (Internal.CommitReport calldata r, uint256 reportEnd)
-  {
-    if (report.length < 32) revert MalformedReport();
-    uint256 headOffset = uint256(bytes32(report[0:32]));
-    if (headOffset > report.length || report.length - headOffset < 4 * 32) revert MalformedReport();
+  /// @dev The calldata position of element `i` of the canonical MerkleRoot[] at `array`.
+  function _rootAt(uint256 array, uint256 i) internal pure returns (uint256 root) {
     assembly {
-      r := add(report.offset, headOffset)
-      reportEnd := add(report.offset, report.length)
-    }
-    Internal.PriceUpdates calldata priceUpdates = r.priceUpdates;
-    _requireInReport(_ptr(priceUpdates) + 64, reportEnd);
-    _requireArrayInReport(priceUpdates.tokenPriceUpdates.length, _ptr(priceUpdates.tokenPriceUpdates), 64, reportEnd);
-    _requireArrayInReport(priceUpdates.gasPriceUpdates.length, _ptr(priceUpdates.gasPriceUpdates), 64, reportEnd);
-  }
-
-  /// @dev Solidity bounds calldata reads by calldatasize only, and the bytes after `report` (rs, ss, rawVs) are not
-  /// signed: everything the report points to must end inside it. Starts are never below it (offsets are unsigned
-  /// and checked against calldatasize, so they cannot wrap).
-  function _requireInReport(uint256 end, uint256 reportEnd) internal pure {
-    if (end > reportEnd) revert MalformedReport();
-  }
-
-  function _requireArrayInReport(uint256 length, uint256 start, uint256 stride, uint256 reportEnd) internal pure {
-    // length * stride + start <= calldatasize was already checked by the compiler: no overflow.
-    if (start + length * stride > reportEnd) revert MalformedReport();
-  }
-
-  function _requireRootInReport(Internal.MerkleRoot calldata root, uint256 reportEnd) internal pure {
-    bytes calldata onRamp = root.onRampAddress;
-    uint256 onRampEnd;
-    assembly {
-      onRampEnd := add(onRamp.offset, onRamp.length)
-    }
-    if (_ptr(root) + 5 * 32 > reportEnd || onRampEnd > reportEnd) revert MalformedReport();
-  }
-
-  function _ptr(Internal.PriceUpdates calldata p) private pure returns (uint256 ptr) {
-    assembly {
-      ptr := p
+      let offsets := add(array, 0x20)
+      root := add(offsets, calldataload(add(offsets, shl(5, i))))
     }
   }
 
-  function _ptr(Internal.MerkleRoot calldata p) private pure returns (uint256 ptr) {
+  /// @dev RMNRemote.verify(address(this), blessedRoots, rmnSignatures), with the arguments copied straight from the
+  /// (canonical) report: they are byte for byte what the ABI encoder would produce.
+  function _verifyBlessings(ReportParts memory parts) internal view {
+    address rmnRemote = address(i_rmnRemote);
+    bytes4 selector = IRMNRemote.verify.selector;
     assembly {
-      ptr := p
+      let blessedSize := mload(add(parts, 0x60))
+      let sigsSize := mload(add(parts, 0xe0))
+      let m := mload(0x40)
+      mstore(m, selector)
+      mstore(add(m, 0x04), address())
+      mstore(add(m, 0x24), 0x60)
+      mstore(add(m, 0x44), add(0x60, blessedSize))
+      calldatacopy(add(m, 0x64), mload(add(parts, 0x40)), blessedSize)
+      calldatacopy(add(m, add(0x64, blessedSize)), mload(add(parts, 0xc0)), sigsSize)
+      // A call to an account without code would succeed: same guard as a Solidity external call.
+      if iszero(extcodesize(rmnRemote)) { revert(0, 0) }
+      if iszero(staticcall(gas(), rmnRemote, m, add(0x64, add(blessedSize, sigsSize)), 0, 0)) {
+        returndatacopy(m, 0, returndatasize())
+        revert(m, returndatasize())
+      }
     }
   }
 
-  function _ptr(Internal.MerkleRoot[] calldata a) private pure returns (uint256 ptr) {
+  /// @dev CommitReportAccepted(blessed, unblessed, priceUpdates): its data is the three canonical parts re-ordered.
+  function _emitCommitReportAccepted(ReportParts memory parts) internal {
+    bytes32 topic = CommitReportAccepted.selector;
     assembly {
-      ptr := a.offset
+      let blessedSize := mload(add(parts, 0x60))
+      let unblessedSize := mload(add(parts, 0xa0))
+      let pricesSize := mload(add(parts, 0x20))
+      let m := mload(0x40)
+      mstore(m, 0x60)
+      mstore(add(m, 0x20), add(0x60, blessedSize))
+      mstore(add(m, 0x40), add(add(0x60, blessedSize), unblessedSize))
+      let p := add(m, 0x60)
+      calldatacopy(p, mload(add(parts, 0x40)), blessedSize)
+      p := add(p, blessedSize)
+      calldatacopy(p, mload(add(parts, 0x80)), unblessedSize)
+      p := add(p, unblessedSize)
+      calldatacopy(p, mload(parts), pricesSize)
+      log1(m, sub(add(p, pricesSize), m), topic)
     }
   }
 
-  function _ptr(Internal.TokenPriceUpdate[] calldata a) private pure returns (uint256 ptr) {
+  /// @dev Checks that `report` is the canonical abi.encode(CommitReport) - exactly what abi.encode(abi.decode(report))
+  /// gives: tails in field order and tightly packed, every offset as the encoder writes it, clean values, nothing
+  /// outside `report` (the bytes after it, rs/ss/rawVs, are not signed) - and locates its parts. Positions are
+  /// computed, never taken from the report, so nothing can point elsewhere. (Padding bytes are not checked: they are
+  /// part of the signed report and decode to nothing.)
+  function _parseCommitReport(bytes calldata report) internal pure returns (ReportParts memory parts) {
+    bool ok;
     assembly {
-      ptr := a.offset
-    }
-  }
+      // Array of n 2-word structs at pos: [n][w0 w1]...; w0 has `firstBits` bits (address/uint64), w1 is a uint224.
+      function pairs(pos, end, firstBits) -> size, n, good {
+        n := calldataload(pos)
+        good := lt(n, 0x10000)
+        size := add(0x20, shl(6, and(n, 0xffff)))
+        good := and(good, iszero(gt(add(pos, size), end)))
+        if good {
+          for { let p := add(pos, 0x20) } lt(p, add(pos, size)) { p := add(p, 0x40) } {
+            good := and(good, iszero(or(shr(firstBits, calldataload(p)), shr(224, calldataload(add(p, 0x20))))))
+          }
+        }
+      }
+      // MerkleRoot[] at pos: [n][n element offsets][elements], element = [sel][0xa0][min][max][root][len][bytes].
+      function roots(pos, end) -> size, good {
+        let n := calldataload(pos)
+        let offsets := add(pos, 0x20)
+        let expected := shl(5, and(n, 0xffff)) // the first element follows the offsets
+        good := and(lt(n, 0x10000), iszero(gt(add(offsets, expected), end)))
+        if good {
+          for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+            let e := add(offsets, expected)
+            let len := calldataload(add(e, 0xa0))
+            good :=
+              and(
+                good,
+                and(
+                  and(eq(calldataload(add(offsets, shl(5, k))), expected), eq(calldataload(add(e, 0x20)), 0xa0)),
+                  iszero(
+                    or(
+                      or(shr(64, calldataload(e)), shr(64, calldataload(add(e, 0x40)))),
+                      or(shr(64, calldataload(add(e, 0x60))), shr(32, len))
+                    )
+                  )
+                )
+              )
+            expected := add(expected, add(0xc0, and(add(and(len, 0xffffffff), 31), not(31))))
+          }
+        }
+        size := add(0x20, expected)
+        good := and(good, iszero(gt(add(pos, size), end)))
+      }
 
-  function _ptr(Internal.GasPriceUpdate[] calldata a) private pure returns (uint256 ptr) {
-    assembly {
-      ptr := a.offset
-    }
-  }
+      let end := add(report.offset, report.length)
+      let base := add(report.offset, 0x20) // the CommitReport tuple: [prices][blessed][unblessed][sigs] offsets
+      ok := and(eq(calldataload(report.offset), 0x20), eq(calldataload(base), 0x80))
 
-  function _ptr(IRMNRemote.Signature[] calldata a) private pure returns (uint256 ptr) {
-    assembly {
-      ptr := a.offset
+      let prices := add(base, 0x80) // PriceUpdates: [0x40][gas offset][token updates][gas updates]
+      let tokenSize, nTokens, tokenOk := pairs(add(prices, 0x40), end, 160)
+      let gasOffset := add(0x40, tokenSize)
+      let gasSize, nGas, gasOk := pairs(add(prices, gasOffset), end, 64)
+      let pricesSize := add(gasOffset, gasSize)
+      ok := and(and(ok, and(tokenOk, gasOk)), and(eq(calldataload(prices), 0x40), eq(calldataload(add(prices, 0x20)), gasOffset)))
+      mstore(parts, prices)
+      mstore(add(parts, 0x20), pricesSize)
+      mstore(add(parts, 0x100), iszero(iszero(or(nTokens, nGas))))
+
+      let offset := add(0x80, pricesSize)
+      ok := and(ok, eq(calldataload(add(base, 0x20)), offset))
+      let blessedSize, blessedOk := roots(add(base, offset), end)
+      mstore(add(parts, 0x40), add(base, offset))
+      mstore(add(parts, 0x60), blessedSize)
+
+      offset := add(offset, blessedSize)
+      ok := and(and(ok, blessedOk), eq(calldataload(add(base, 0x40)), offset))
+      let unblessedSize, unblessedOk := roots(add(base, offset), end)
+      mstore(add(parts, 0x80), add(base, offset))
+      mstore(add(parts, 0xa0), unblessedSize)
+
+      offset := add(offset, unblessedSize)
+      ok := and(and(ok, unblessedOk), eq(calldataload(add(base, 0x60)), offset))
+      let nSigs := calldataload(add(base, offset)) // Signature[]: [n][r s]...
+      let sigsSize := add(0x20, shl(6, and(nSigs, 0xffff)))
+      mstore(add(parts, 0xc0), add(base, offset))
+      mstore(add(parts, 0xe0), sigsSize)
+      // Nothing may follow the signatures; this also bounds every part above by `end`.
+      ok := and(and(ok, lt(nSigs, 0x10000)), eq(add(add(0x20, offset), sigsSize), report.length))
     }
+    if (!ok) revert MalformedReport();
   }
 
   /// @notice The OCR sequence number of the last applied price update.

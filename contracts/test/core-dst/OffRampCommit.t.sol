@@ -352,6 +352,37 @@ contract OffRampCommitTest is OffRampSetup {
     s_offRamp.commit(ctx, report, rs, ss, rawVs);
   }
 
+  function test_commit_transmitterWhoIsNotASignerSigning_reverts() public {
+    // A transmitter's oracle slot (isTransmitter, F, flag set) must not pass as a signer's.
+    uint256 transmitterKey = 0x7e57;
+    address[] memory transmitters = new address[](1);
+    transmitters[0] = vm.addr(transmitterKey);
+    MultiOCR3Base.OCRConfigArgs[] memory cfgs = new MultiOCR3Base.OCRConfigArgs[](1);
+    cfgs[0] = MultiOCR3Base.OCRConfigArgs({
+      configDigest: COMMIT_DIGEST,
+      ocrPluginType: uint8(Internal.OCRPluginType.Commit),
+      F: F,
+      isSignatureVerificationEnabled: true,
+      signers: s_signers,
+      transmitters: transmitters
+    });
+    s_offRamp.setOCR3Configs(cfgs);
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    uint256[] memory keys = new uint256[](2);
+    (keys[0], keys[1]) = (s_signerKeys[0], transmitterKey);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+    vm.prank(transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.UnauthorizedSigner.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+    // Signer index 3 (the bitmap's bit 3) together with index 0 works from the same transmitter.
+    (keys[0], keys[1]) = (s_signerKeys[3], s_signerKeys[0]);
+    (rs, ss, rawVs) = _sign(report, ctx, keys);
+    vm.prank(transmitters[0]);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), block.timestamp);
+  }
+
   function test_commit_signatureOverOtherContext_reverts() public {
     // Signed for seqNr 1, transmitted as seqNr 2: recovers to unknown addresses.
     bytes memory report = abi.encode(_unblessed());

@@ -608,7 +608,8 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint8 mode
   ) internal {
     uint64 seqNr = message.header.sequenceNumber;
-    Internal.MessageExecutionState originalState = getExecutionState(sourceChainSelector, seqNr);
+    (uint256 stateSlot, uint256 stateOffset) = _executionStateSlot(sourceChainSelector, seqNr);
+    Internal.MessageExecutionState originalState = _getExecutionState(stateSlot, stateOffset);
 
     // Only UNTOUCHED and FAILURE may run; IN_PROGRESS also blocks re-entrant execution of the same message.
     if (
@@ -642,12 +643,12 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
           .incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
     }
 
-    _setExecutionState(sourceChainSelector, seqNr, Internal.MessageExecutionState.IN_PROGRESS);
+    _setExecutionState(stateSlot, stateOffset, Internal.MessageExecutionState.IN_PROGRESS);
     uint256 gasStart = gasleft();
     (Internal.MessageExecutionState newState, bytes memory returnData) =
       _trialExecute(message, offchainTokenData, o.tokenGasOverrides);
     uint256 gasUsed = gasStart - gasleft();
-    _setExecutionState(sourceChainSelector, seqNr, newState);
+    _setExecutionState(stateSlot, stateOffset, newState);
 
     // A manual retry of a FAILURE that fails again reverts, so the caller sees why.
     if (
@@ -819,14 +820,35 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     return Internal.MessageExecutionState((bitmap >> ((sequenceNumber % 128) * 2)) & 3);
   }
 
-  /// @dev Re-reads the word: a receiver may have changed other messages' bits during its call.
-  function _setExecutionState(uint64 sourceChainSelector, uint64 sequenceNumber, Internal.MessageExecutionState state)
+  /// @dev The storage slot of s_executionStates[source][seqNr / 128] and the message's bit offset in it, computed
+  /// once per message (the state is read once and written twice).
+  function _executionStateSlot(uint64 sourceChainSelector, uint64 sequenceNumber)
     internal
+    pure
+    returns (uint256 slot, uint256 offset)
   {
-    mapping(uint64 => uint256) storage states = s_executionStates[sourceChainSelector];
-    uint64 word = sequenceNumber / 128;
-    uint256 offset = (sequenceNumber % 128) * 2;
-    states[word] = (states[word] & ~(3 << offset)) | (uint256(state) << offset);
+    assembly {
+      // Types narrower than 256 bits may carry dirty high bits on the stack: clean them.
+      mstore(0x00, and(sourceChainSelector, 0xffffffffffffffff))
+      mstore(0x20, s_executionStates.slot)
+      mstore(0x20, keccak256(0x00, 0x40))
+      mstore(0x00, shr(7, and(sequenceNumber, 0xffffffffffffffff)))
+      slot := keccak256(0x00, 0x40)
+    }
+    offset = (sequenceNumber % 128) * 2;
+  }
+
+  function _getExecutionState(uint256 slot, uint256 offset) internal view returns (Internal.MessageExecutionState s) {
+    assembly {
+      s := and(shr(offset, sload(slot)), 3)
+    }
+  }
+
+  /// @dev Re-reads the word: a receiver may have changed other messages' bits during its call.
+  function _setExecutionState(uint256 slot, uint256 offset, Internal.MessageExecutionState state) internal {
+    assembly {
+      sstore(slot, or(and(sload(slot), not(shl(offset, 3))), shl(offset, and(state, 3))))
+    }
   }
 
   // ================================================================

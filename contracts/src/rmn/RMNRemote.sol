@@ -160,9 +160,9 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
       mstore(m, header)
       mstore(add(m, 0x20), 0x40) // offset of the Report tuple
       mstore(add(m, 0x40), chainid())
-      mstore(add(m, 0x60), localChainSelector)
+      mstore(add(m, 0x60), and(localChainSelector, 0xffffffffffffffff))
       mstore(add(m, 0x80), address())
-      mstore(add(m, 0xa0), offRampAddress)
+      mstore(add(m, 0xa0), and(offRampAddress, 0xffffffffffffffffffffffffffffffffffffffff))
       mstore(add(m, 0xc0), configDigest)
       mstore(add(m, 0xe0), 0xc0) // offset of merkleRoots within the tuple
       calldatacopy(add(m, 0x100), start, size)

@@ -63,6 +63,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   error AlreadyExecuted(uint64 sourceChainSelector, uint64 sequenceNumber);
   error InsufficientGasToCompleteTx(bytes4 err);
   error InsufficientGasForStaticCall();
+  error MalformedReport();
 
   event StaticConfigSet(StaticConfig staticConfig);
   event DynamicConfigSet(DynamicConfig dynamicConfig);
@@ -124,15 +125,25 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint32[] tokenGasOverrides;
   }
 
-  /// @dev Storage form of a lane: the view shape plus the any2EVM metadata hash, so execution never reads the
-  /// onRamp bytes and commit compares hashes instead of loading them.
+  /// @dev Storage form of a lane, laid out by the path that reads it: commit needs only `commitState` (one slot),
+  /// execution only `executionState` and `metadataHash` (two slots); neither loads the onRamp bytes.
   struct SourceChainState {
-    IRouter router; // ─────────────────╮
-    bool isEnabled; //                  │
-    uint64 minSeqNr; //                 │
-    bool isRMNVerificationDisabled; // ─╯
+    CommitState commitState;
+    ExecutionState executionState;
     bytes32 metadataHash; // Internal._any2EvmMetadataHash(source, i_chainSelector, onRamp)
     bytes onRamp;
+  }
+
+  struct CommitState {
+    uint64 minSeqNr; // ──────────────────╮ next sequence number a root must start at; 0 = unknown lane
+    bool isEnabled; //                    │
+    bool isRMNVerificationDisabled; //    │
+    bytes22 onRampHashPrefix; // ─────────╯ bytes22(keccak256(onRamp)): 176 bits, beyond any feasible preimage search
+  }
+
+  struct ExecutionState {
+    IRouter router; // ──╮
+    bool isEnabled; // ──╯ the same flag as CommitState.isEnabled (both are always written together)
   }
 
   string public constant override typeAndVersion = "OffRamp 1.6.0";
@@ -205,69 +216,238 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   ) external {
     // Authenticate first: nothing below (external calls included) runs for an unsigned report.
     _transmit(uint8(Internal.OCRPluginType.Commit), reportContext, report, rs, ss, rawVs);
+    _commitReport(report, uint64(uint256(reportContext[1])));
+  }
 
-    Internal.CommitReport memory commitReport = abi.decode(report, (Internal.CommitReport));
-    uint256 numBlessed = commitReport.blessedMerkleRoots.length;
-    uint256 numUnblessed = commitReport.unblessedMerkleRoots.length;
+  /// @dev Calldata positions and byte sizes of the parts of a canonical abi.encode(CommitReport).
+  struct ReportParts {
+    uint256 prices; // the PriceUpdates tuple
+    uint256 pricesSize;
+    uint256 blessed; // the blessed MerkleRoot[] (its length word)
+    uint256 blessedSize;
+    uint256 unblessed; // the unblessed MerkleRoot[]
+    uint256 unblessedSize;
+    uint256 sigs; // the RMN Signature[]
+    uint256 sigsSize;
+    bool hasPrices;
+  }
 
-    if (
-      commitReport.priceUpdates.tokenPriceUpdates.length != 0 || commitReport.priceUpdates.gasPriceUpdates.length != 0
-    ) {
-      uint64 ocrSeqNr = uint64(uint256(reportContext[1]));
+  function _commitReport(bytes calldata report, uint64 ocrSeqNr) internal {
+    ReportParts memory parts = _parseCommitReport(report);
+    uint256 numBlessed;
+    uint256 numUnblessed;
+    assembly {
+      numBlessed := calldataload(mload(add(parts, 0x40)))
+      numUnblessed := calldataload(mload(add(parts, 0x80)))
+    }
+
+    if (parts.hasPrices) {
       // Prices are ordered by the OCR sequence number; roots have their own ordering (minSeqNr).
       if (s_latestPriceSequenceNumber < ocrSeqNr) {
         s_latestPriceSequenceNumber = ocrSeqNr;
-        IFeeQuoter(s_feeQuoter).updatePrices(commitReport.priceUpdates);
+        Internal.PriceUpdates calldata priceUpdates;
+        uint256 pos = parts.prices;
+        assembly {
+          priceUpdates := pos
+        }
+        IFeeQuoter(s_feeQuoter).updatePrices(priceUpdates);
       } else if (numBlessed + numUnblessed == 0) {
         revert StaleCommitReport();
       }
     }
 
     if (numBlessed != 0) {
-      i_rmnRemote.verify(address(this), commitReport.blessedMerkleRoots, commitReport.rmnSignatures);
-    }
-    for (uint256 i = 0; i < numBlessed; ++i) {
-      _commitRoot(commitReport.blessedMerkleRoots[i], true);
+      _verifyBlessings(parts);
+      for (uint256 i = 0; i < numBlessed; ++i) {
+        _commitRoot(_rootAt(parts.blessed, i), true);
+      }
     }
     for (uint256 i = 0; i < numUnblessed; ++i) {
-      _commitRoot(commitReport.unblessedMerkleRoots[i], false);
+      _commitRoot(_rootAt(parts.unblessed, i), false);
     }
 
-    emit CommitReportAccepted(
-      commitReport.blessedMerkleRoots, commitReport.unblessedMerkleRoots, commitReport.priceUpdates
-    );
+    _emitCommitReportAccepted(parts);
   }
 
-  function _commitRoot(Internal.MerkleRoot memory root, bool isBlessed) internal {
-    uint64 sourceChainSelector = root.sourceChainSelector;
+  /// @param root calldata position of a canonical MerkleRoot: [sourceChainSelector][0xa0][minSeqNr][maxSeqNr]
+  /// [merkleRoot][onRamp length][onRamp bytes]
+  function _commitRoot(uint256 root, bool isBlessed) internal {
+    uint64 sourceChainSelector;
+    uint64 minSeqNr;
+    uint64 maxSeqNr;
+    bytes32 merkleRoot;
+    bytes calldata onRamp;
+    assembly {
+      // All values were checked clean (uint64) by _parseCommitReport.
+      sourceChainSelector := calldataload(root)
+      minSeqNr := calldataload(add(root, 0x40))
+      maxSeqNr := calldataload(add(root, 0x60))
+      merkleRoot := calldataload(add(root, 0x80))
+      onRamp.length := calldataload(add(root, 0xa0))
+      onRamp.offset := add(root, 0xc0)
+    }
     if (i_rmnRemote.isCursed(bytes16(uint128(sourceChainSelector)))) revert CursedByRMN(sourceChainSelector);
 
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
-    // The stored metadata hash commits to keccak(onRamp): recomputing it from the report avoids loading the bytes.
-    if (Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, root.onRampAddress) != config.metadataHash)
-    {
-      revert CommitOnRampMismatch(root.onRampAddress, config.onRamp);
-    }
+    CommitState memory state = config.commitState; // the only lane slot commit reads
+    if (!state.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    if (bytes22(keccak256(onRamp)) != state.onRampHashPrefix) revert CommitOnRampMismatch(onRamp, config.onRamp);
 
-    uint64 minSeqNr = root.minSeqNr;
-    uint64 maxSeqNr = root.maxSeqNr;
-    if (minSeqNr != config.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
+    if (minSeqNr != state.minSeqNr || minSeqNr > maxSeqNr || maxSeqNr - minSeqNr >= MAX_MESSAGES_PER_ROOT) {
       revert InvalidInterval(sourceChainSelector, minSeqNr, maxSeqNr);
     }
     // A lane with RMN verification on only takes blessed roots, and vice versa.
-    if (isBlessed == config.isRMNVerificationDisabled) {
-      revert RootBlessingMismatch(sourceChainSelector, root.merkleRoot, isBlessed);
+    if (isBlessed == state.isRMNVerificationDisabled) {
+      revert RootBlessingMismatch(sourceChainSelector, merkleRoot, isBlessed);
     }
-    bytes32 merkleRoot = root.merkleRoot;
     if (merkleRoot == bytes32(0)) revert InvalidRoot();
     // Re-committing would reset the timestamp and delay manual execution.
-    if (s_roots[sourceChainSelector][merkleRoot] != 0) {
-      revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
-    }
+    mapping(bytes32 => uint256) storage roots = s_roots[sourceChainSelector];
+    if (roots[merkleRoot] != 0) revert RootAlreadyCommitted(sourceChainSelector, merkleRoot);
 
-    config.minSeqNr = maxSeqNr + 1;
-    s_roots[sourceChainSelector][merkleRoot] = block.timestamp;
+    config.commitState.minSeqNr = maxSeqNr + 1;
+    roots[merkleRoot] = block.timestamp;
+  }
+
+  /// @dev The calldata position of element `i` of the canonical MerkleRoot[] at `array`.
+  function _rootAt(uint256 array, uint256 i) internal pure returns (uint256 root) {
+    assembly {
+      let offsets := add(array, 0x20)
+      root := add(offsets, calldataload(add(offsets, shl(5, i))))
+    }
+  }
+
+  /// @dev RMNRemote.verify(address(this), blessedRoots, rmnSignatures), with the arguments copied straight from the
+  /// (canonical) report: they are byte for byte what the ABI encoder would produce.
+  function _verifyBlessings(ReportParts memory parts) internal view {
+    address rmnRemote = address(i_rmnRemote);
+    bytes4 selector = IRMNRemote.verify.selector;
+    assembly {
+      let blessedSize := mload(add(parts, 0x60))
+      let sigsSize := mload(add(parts, 0xe0))
+      let m := mload(0x40)
+      mstore(m, selector)
+      mstore(add(m, 0x04), address())
+      mstore(add(m, 0x24), 0x60)
+      mstore(add(m, 0x44), add(0x60, blessedSize))
+      calldatacopy(add(m, 0x64), mload(add(parts, 0x40)), blessedSize)
+      calldatacopy(add(m, add(0x64, blessedSize)), mload(add(parts, 0xc0)), sigsSize)
+      // A call to an account without code would succeed: same guard as a Solidity external call.
+      if iszero(extcodesize(rmnRemote)) { revert(0, 0) }
+      if iszero(staticcall(gas(), rmnRemote, m, add(0x64, add(blessedSize, sigsSize)), 0, 0)) {
+        returndatacopy(m, 0, returndatasize())
+        revert(m, returndatasize())
+      }
+    }
+  }
+
+  /// @dev CommitReportAccepted(blessed, unblessed, priceUpdates): its data is the three canonical parts re-ordered.
+  function _emitCommitReportAccepted(ReportParts memory parts) internal {
+    bytes32 topic = CommitReportAccepted.selector;
+    assembly {
+      let blessedSize := mload(add(parts, 0x60))
+      let unblessedSize := mload(add(parts, 0xa0))
+      let pricesSize := mload(add(parts, 0x20))
+      let m := mload(0x40)
+      mstore(m, 0x60)
+      mstore(add(m, 0x20), add(0x60, blessedSize))
+      mstore(add(m, 0x40), add(add(0x60, blessedSize), unblessedSize))
+      let p := add(m, 0x60)
+      calldatacopy(p, mload(add(parts, 0x40)), blessedSize)
+      p := add(p, blessedSize)
+      calldatacopy(p, mload(add(parts, 0x80)), unblessedSize)
+      p := add(p, unblessedSize)
+      calldatacopy(p, mload(parts), pricesSize)
+      log1(m, sub(add(p, pricesSize), m), topic)
+    }
+  }
+
+  /// @dev Checks that `report` is the canonical abi.encode(CommitReport) - exactly what abi.encode(abi.decode(report))
+  /// gives: tails in field order and tightly packed, every offset as the encoder writes it, clean values, nothing
+  /// outside `report` (the bytes after it, rs/ss/rawVs, are not signed) - and locates its parts. Positions are
+  /// computed, never taken from the report, so nothing can point elsewhere. (Padding bytes are not checked: they are
+  /// part of the signed report and decode to nothing.)
+  function _parseCommitReport(bytes calldata report) internal pure returns (ReportParts memory parts) {
+    bool ok;
+    assembly {
+      // Array of n 2-word structs at pos: [n][w0 w1]...; w0 has `firstBits` bits (address/uint64), w1 is a uint224.
+      function pairs(pos, end, firstBits) -> size, n, good {
+        n := calldataload(pos)
+        good := lt(n, 0x10000)
+        size := add(0x20, shl(6, and(n, 0xffff)))
+        good := and(good, iszero(gt(add(pos, size), end)))
+        if good {
+          for { let p := add(pos, 0x20) } lt(p, add(pos, size)) { p := add(p, 0x40) } {
+            good := and(good, iszero(or(shr(firstBits, calldataload(p)), shr(224, calldataload(add(p, 0x20))))))
+          }
+        }
+      }
+      // MerkleRoot[] at pos: [n][n element offsets][elements], element = [sel][0xa0][min][max][root][len][bytes].
+      function roots(pos, end) -> size, good {
+        let n := calldataload(pos)
+        let offsets := add(pos, 0x20)
+        let expected := shl(5, and(n, 0xffff)) // the first element follows the offsets
+        good := and(lt(n, 0x10000), iszero(gt(add(offsets, expected), end)))
+        if good {
+          for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+            let e := add(offsets, expected)
+            let len := calldataload(add(e, 0xa0))
+            good :=
+              and(
+                good,
+                and(
+                  and(eq(calldataload(add(offsets, shl(5, k))), expected), eq(calldataload(add(e, 0x20)), 0xa0)),
+                  iszero(
+                    or(
+                      or(shr(64, calldataload(e)), shr(64, calldataload(add(e, 0x40)))),
+                      or(shr(64, calldataload(add(e, 0x60))), shr(32, len))
+                    )
+                  )
+                )
+              )
+            expected := add(expected, add(0xc0, and(add(and(len, 0xffffffff), 31), not(31))))
+          }
+        }
+        size := add(0x20, expected)
+        good := and(good, iszero(gt(add(pos, size), end)))
+      }
+
+      let end := add(report.offset, report.length)
+      let base := add(report.offset, 0x20) // the CommitReport tuple: [prices][blessed][unblessed][sigs] offsets
+      ok := and(eq(calldataload(report.offset), 0x20), eq(calldataload(base), 0x80))
+
+      let prices := add(base, 0x80) // PriceUpdates: [0x40][gas offset][token updates][gas updates]
+      let tokenSize, nTokens, tokenOk := pairs(add(prices, 0x40), end, 160)
+      let gasOffset := add(0x40, tokenSize)
+      let gasSize, nGas, gasOk := pairs(add(prices, gasOffset), end, 64)
+      let pricesSize := add(gasOffset, gasSize)
+      ok := and(and(ok, and(tokenOk, gasOk)), and(eq(calldataload(prices), 0x40), eq(calldataload(add(prices, 0x20)), gasOffset)))
+      mstore(parts, prices)
+      mstore(add(parts, 0x20), pricesSize)
+      mstore(add(parts, 0x100), iszero(iszero(or(nTokens, nGas))))
+
+      let offset := add(0x80, pricesSize)
+      ok := and(ok, eq(calldataload(add(base, 0x20)), offset))
+      let blessedSize, blessedOk := roots(add(base, offset), end)
+      mstore(add(parts, 0x40), add(base, offset))
+      mstore(add(parts, 0x60), blessedSize)
+
+      offset := add(offset, blessedSize)
+      ok := and(and(ok, blessedOk), eq(calldataload(add(base, 0x40)), offset))
+      let unblessedSize, unblessedOk := roots(add(base, offset), end)
+      mstore(add(parts, 0x80), add(base, offset))
+      mstore(add(parts, 0xa0), unblessedSize)
+
+      offset := add(offset, unblessedSize)
+      ok := and(and(ok, unblessedOk), eq(calldataload(add(base, 0x60)), offset))
+      let nSigs := calldataload(add(base, offset)) // Signature[]: [n][r s]...
+      let sigsSize := add(0x20, shl(6, and(nSigs, 0xffff)))
+      mstore(add(parts, 0xc0), add(base, offset))
+      mstore(add(parts, 0xe0), sigsSize)
+      // Nothing may follow the signatures; this also bounds every part above by `end`.
+      ok := and(and(ok, lt(nSigs, 0x10000)), eq(add(add(0x20, offset), sigsSize), report.length))
+    }
+    if (!ok) revert MalformedReport();
   }
 
   /// @notice The OCR sequence number of the last applied price update.
@@ -306,8 +486,9 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
 
   /// @notice DON execution: report = abi.encode(Internal.ExecutionReport[]). Signatures are not used.
   function execute(bytes32[2] calldata reportContext, bytes calldata report) external {
-    bytes32[] memory emptySigs = new bytes32[](0);
-    _transmit(uint8(Internal.OCRPluginType.Execution), reportContext, report, emptySigs, emptySigs, bytes32(0));
+    _transmit(
+      uint8(Internal.OCRPluginType.Execution), reportContext, report, _noSignatures(), _noSignatures(), bytes32(0)
+    );
 
     Internal.ExecutionReport[] memory reports = abi.decode(report, (Internal.ExecutionReport[]));
     if (reports.length == 0) revert EmptyBatch();
@@ -366,7 +547,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       return;
     }
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-    if (!config.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    if (!config.executionState.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
 
     uint256 numMsgs = report.messages.length;
     if (numMsgs == 0) revert EmptyReport(sourceChainSelector);
@@ -427,7 +608,8 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint8 mode
   ) internal {
     uint64 seqNr = message.header.sequenceNumber;
-    Internal.MessageExecutionState originalState = getExecutionState(sourceChainSelector, seqNr);
+    (uint256 stateSlot, uint256 stateOffset) = _executionStateSlot(sourceChainSelector, seqNr);
+    Internal.MessageExecutionState originalState = _getExecutionState(stateSlot, stateOffset);
 
     // Only UNTOUCHED and FAILURE may run; IN_PROGRESS also blocks re-entrant execution of the same message.
     if (
@@ -461,12 +643,12 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
           .incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
     }
 
-    _setExecutionState(sourceChainSelector, seqNr, Internal.MessageExecutionState.IN_PROGRESS);
+    _setExecutionState(stateSlot, stateOffset, Internal.MessageExecutionState.IN_PROGRESS);
     uint256 gasStart = gasleft();
     (Internal.MessageExecutionState newState, bytes memory returnData) =
       _trialExecute(message, offchainTokenData, o.tokenGasOverrides);
     uint256 gasUsed = gasStart - gasleft();
-    _setExecutionState(sourceChainSelector, seqNr, newState);
+    _setExecutionState(stateSlot, stateOffset, newState);
 
     // A manual retry of a FAILURE that fails again reverts, so the caller sees why.
     if (
@@ -541,7 +723,7 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
         || !_supportsInterfaceReverting(receiver, type(IAny2EVMMessageReceiver).interfaceId)
     ) return;
 
-    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].router
+    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].executionState.router
       .routeMessage(any2EvmMessage, i_gasForCallExactCheck, message.gasLimit, receiver);
     if (!success) revert ReceiverError(returnData);
   }
@@ -638,14 +820,35 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     return Internal.MessageExecutionState((bitmap >> ((sequenceNumber % 128) * 2)) & 3);
   }
 
-  /// @dev Re-reads the word: a receiver may have changed other messages' bits during its call.
-  function _setExecutionState(uint64 sourceChainSelector, uint64 sequenceNumber, Internal.MessageExecutionState state)
+  /// @dev The storage slot of s_executionStates[source][seqNr / 128] and the message's bit offset in it, computed
+  /// once per message (the state is read once and written twice).
+  function _executionStateSlot(uint64 sourceChainSelector, uint64 sequenceNumber)
     internal
+    pure
+    returns (uint256 slot, uint256 offset)
   {
-    mapping(uint64 => uint256) storage states = s_executionStates[sourceChainSelector];
-    uint64 word = sequenceNumber / 128;
-    uint256 offset = (sequenceNumber % 128) * 2;
-    states[word] = (states[word] & ~(3 << offset)) | (uint256(state) << offset);
+    assembly {
+      // Types narrower than 256 bits may carry dirty high bits on the stack: clean them.
+      mstore(0x00, and(sourceChainSelector, 0xffffffffffffffff))
+      mstore(0x20, s_executionStates.slot)
+      mstore(0x20, keccak256(0x00, 0x40))
+      mstore(0x00, shr(7, and(sequenceNumber, 0xffffffffffffffff)))
+      slot := keccak256(0x00, 0x40)
+    }
+    offset = (sequenceNumber % 128) * 2;
+  }
+
+  function _getExecutionState(uint256 slot, uint256 offset) internal view returns (Internal.MessageExecutionState s) {
+    assembly {
+      s := and(shr(offset, sload(slot)), 3)
+    }
+  }
+
+  /// @dev Re-reads the word: a receiver may have changed other messages' bits during its call.
+  function _setExecutionState(uint256 slot, uint256 offset, Internal.MessageExecutionState state) internal {
+    assembly {
+      sstore(slot, or(and(sload(slot), not(shl(offset, 3))), shl(offset, and(state, 3))))
+    }
   }
 
   // ================================================================
@@ -708,10 +911,10 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
 
   function _toView(SourceChainState storage s) internal view returns (SourceChainConfig memory) {
     return SourceChainConfig({
-      router: s.router,
-      isEnabled: s.isEnabled,
-      minSeqNr: s.minSeqNr,
-      isRMNVerificationDisabled: s.isRMNVerificationDisabled,
+      router: s.executionState.router,
+      isEnabled: s.commitState.isEnabled,
+      minSeqNr: s.commitState.minSeqNr,
+      isRMNVerificationDisabled: s.commitState.isRMNVerificationDisabled,
       onRamp: s.onRamp
     });
   }
@@ -730,19 +933,24 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
       if (args.onRamp.length == 0 || onRampHash == EMPTY_ENCODED_ADDRESS_HASH) revert ZeroAddressNotAllowed();
 
       SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-      if (config.minSeqNr == 0) {
+      uint64 minSeqNr = config.commitState.minSeqNr;
+      if (minSeqNr == 0) {
         // New lane.
-        config.minSeqNr = 1;
+        minSeqNr = 1;
         s_sourceChainSelectors.add(sourceChainSelector);
         emit SourceChainSelectorAdded(sourceChainSelector);
-      } else if (config.minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
+      } else if (minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
         // Once roots were committed, changing the onRamp would mix two sequence-number spaces.
         revert InvalidOnRampUpdate(sourceChainSelector);
       }
 
-      config.router = args.router;
-      config.isEnabled = args.isEnabled;
-      config.isRMNVerificationDisabled = args.isRMNVerificationDisabled;
+      config.commitState = CommitState({
+        minSeqNr: minSeqNr,
+        isEnabled: args.isEnabled,
+        isRMNVerificationDisabled: args.isRMNVerificationDisabled,
+        onRampHashPrefix: bytes22(onRampHash)
+      });
+      config.executionState = ExecutionState({router: args.router, isEnabled: args.isEnabled});
       config.onRamp = args.onRamp;
       config.metadataHash = Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, args.onRamp);
 

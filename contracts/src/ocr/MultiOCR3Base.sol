@@ -164,6 +164,14 @@ abstract contract MultiOCR3Base is Ownable2Step {
     }
   }
 
+  /// @dev Empty signature arrays for plugins without signature verification (their calldata has none).
+  function _noSignatures() internal pure returns (bytes32[] calldata empty) {
+    assembly {
+      empty.offset := 0
+      empty.length := 0
+    }
+  }
+
   /// @notice Hook for the inheriting contract to validate/react to a new config of `ocrPluginType`.
   function _afterOCR3ConfigSet(uint8 ocrPluginType) internal virtual;
 
@@ -173,8 +181,8 @@ abstract contract MultiOCR3Base is Ownable2Step {
     uint8 ocrPluginType,
     bytes32[2] calldata reportContext,
     bytes calldata report,
-    bytes32[] memory rs,
-    bytes32[] memory ss,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
     bytes32 rawVs
   ) internal {
     bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
@@ -198,7 +206,16 @@ abstract contract MultiOCR3Base is Ownable2Step {
     if (transmitter.isSignatureVerificationEnabled) {
       if (rs.length != uint256(transmitter.F) + 1) revert WrongNumberOfSignatures();
       if (rs.length != ss.length) revert SignaturesOutOfRegistration();
-      _verifySignatures(ocrPluginType, keccak256(abi.encodePacked(keccak256(report), reportContext)), rs, ss, rawVs);
+      bytes32 hashedReport;
+      assembly {
+        // keccak256(keccak256(report) ++ reportContext), in unallocated memory (nothing here outlives it).
+        let m := mload(0x40)
+        calldatacopy(m, report.offset, report.length)
+        mstore(m, keccak256(m, report.length))
+        calldatacopy(add(m, 0x20), reportContext, 0x40)
+        hashedReport := keccak256(m, 0x60)
+      }
+      _verifySignatures(ocrPluginType, hashedReport, rs, ss, rawVs);
     }
 
     emit Transmitted(ocrPluginType, configDigest, uint64(uint256(reportContext[1])));
@@ -207,18 +224,24 @@ abstract contract MultiOCR3Base is Ownable2Step {
   function _verifySignatures(
     uint8 ocrPluginType,
     bytes32 hashedReport,
-    bytes32[] memory rs,
-    bytes32[] memory ss,
+    bytes32[] calldata rs,
+    bytes32[] calldata ss,
     bytes32 rawVs
   ) internal view {
     mapping(address => Oracle) storage oracles = s_oracles[ocrPluginType];
     uint256 seen; // bitmap of signer indexes already counted
     for (uint256 i = 0; i < rs.length; ++i) {
       // ecrecover yields address(0) for invalid signatures, which is never a configured signer.
-      address signer = ecrecover(hashedReport, uint8(rawVs[i]) + 27, rs[i], ss[i]);
-      Oracle memory oracle = oracles[signer];
-      if (!oracle.isSigner) revert UnauthorizedSigner();
-      uint256 bit = 1 << oracle.signerIndex;
+      address signer = ecrecover(hashedReport, uint8(uint256(rawVs) >> (248 - 8 * i)) + 27, rs[i], ss[i]);
+      // One SLOAD gives the signer's role and index (Oracle packs signerIndex in byte 0, isSigner in byte 1).
+      uint256 packed;
+      assembly {
+        mstore(0x00, signer)
+        mstore(0x20, oracles.slot)
+        packed := sload(keccak256(0x00, 0x40))
+      }
+      if ((packed >> 8) & 0xff == 0) revert UnauthorizedSigner();
+      uint256 bit = 1 << (packed & 0xff);
       if (seen & bit != 0) revert NonUniqueSignatures();
       seen |= bit;
     }

@@ -5,7 +5,7 @@ import {OffRamp} from "../../src/core/OffRamp.sol";
 import {IRMNRemote} from "../../src/interfaces/IRMNRemote.sol";
 import {Internal} from "../../src/libraries/Internal.sol";
 import {MultiOCR3Base} from "../../src/ocr/MultiOCR3Base.sol";
-import {RMNRemoteTestDouble} from "./helpers/TestDoubles.sol";
+import {RMNRemote} from "../../src/rmn/RMNRemote.sol";
 import {OffRampSetup} from "./OffRampSetup.t.sol";
 
 contract OffRampCommitTest is OffRampSetup {
@@ -149,12 +149,12 @@ contract OffRampCommitTest is OffRampSetup {
   }
 
   function test_commit_cursedSource_reverts() public {
-    s_rmn.setCursed(bytes16(uint128(SOURCE)), true);
+    s_rmn.curse(bytes16(uint128(SOURCE)));
     _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
   }
 
   function test_commit_globalCurse_reverts() public {
-    s_rmn.setCursed(0x01000000000000000000000000000001, true);
+    s_rmn.curse(bytes16(0x01000000000000000000000000000001));
     _expectCommitRevert(_unblessed(), abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
   }
 
@@ -221,13 +221,21 @@ contract OffRampCommitTest is OffRampSetup {
 
   function test_commit_badRMNSignatures_reverts() public {
     Internal.CommitReport memory r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
+    // This tampered r is no curve point's x coordinate: nothing recovers.
     r.rmnSignatures[0].r = bytes32(uint256(r.rmnSignatures[0].r) ^ 1);
-    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemote.InvalidSignature.selector));
 
     // Signatures over other roots do not transfer.
     r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
     r.blessedMerkleRoots[0].merkleRoot = keccak256("other");
-    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemoteTestDouble.UnexpectedSigner.selector));
+    _expectCommitRevert(r, abi.encodeWithSelector(RMNRemote.UnexpectedSigner.selector));
+  }
+
+  function test_commit_rmnRemoteWithoutCode_reverts() public {
+    // The blessing check is a hand-built call: an account without code must not "verify" anything.
+    Internal.CommitReport memory r = _blessedReport(_root(SOURCE_BLESSED, s_onRampBlessed, 1, 1, ROOT));
+    vm.etch(address(s_rmn), "");
+    _expectCommitRevert(r, "");
   }
 
   function test_commit_zeroRoot_reverts() public {
@@ -344,6 +352,37 @@ contract OffRampCommitTest is OffRampSetup {
     s_offRamp.commit(ctx, report, rs, ss, rawVs);
   }
 
+  function test_commit_transmitterWhoIsNotASignerSigning_reverts() public {
+    // A transmitter's oracle slot (isTransmitter, F, flag set) must not pass as a signer's.
+    uint256 transmitterKey = 0x7e57;
+    address[] memory transmitters = new address[](1);
+    transmitters[0] = vm.addr(transmitterKey);
+    MultiOCR3Base.OCRConfigArgs[] memory cfgs = new MultiOCR3Base.OCRConfigArgs[](1);
+    cfgs[0] = MultiOCR3Base.OCRConfigArgs({
+      configDigest: COMMIT_DIGEST,
+      ocrPluginType: uint8(Internal.OCRPluginType.Commit),
+      F: F,
+      isSignatureVerificationEnabled: true,
+      signers: s_signers,
+      transmitters: transmitters
+    });
+    s_offRamp.setOCR3Configs(cfgs);
+    bytes memory report = abi.encode(_unblessed());
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 1);
+    uint256[] memory keys = new uint256[](2);
+    (keys[0], keys[1]) = (s_signerKeys[0], transmitterKey);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, keys);
+    vm.prank(transmitters[0]);
+    vm.expectRevert(MultiOCR3Base.UnauthorizedSigner.selector);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+    // Signer index 3 (the bitmap's bit 3) together with index 0 works from the same transmitter.
+    (keys[0], keys[1]) = (s_signerKeys[3], s_signerKeys[0]);
+    (rs, ss, rawVs) = _sign(report, ctx, keys);
+    vm.prank(transmitters[0]);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, ROOT), block.timestamp);
+  }
+
   function test_commit_signatureOverOtherContext_reverts() public {
     // Signed for seqNr 1, transmitted as seqNr 2: recovers to unknown addresses.
     bytes memory report = abi.encode(_unblessed());
@@ -392,5 +431,145 @@ contract OffRampCommitTest is OffRampSetup {
       s_offRamp.commit(ctx, report, rs, ss, rawVs);
       assertEq(s_offRamp.getMerkleRoot(SOURCE, root), block.timestamp);
     }
+  }
+
+  // ─────────────────────────────── report encoding ───────────────────────────────
+  // The report is read in place: it must be exactly abi.encode(CommitReport). Layout of `_unblessed()`:
+  // 0x00 0x20 | 0x20 tuple head [0x80][0x100][0x120][0x240] | 0xa0 prices [0x40][0x60][0][0] | 0x120 blessed [0]
+  // | 0x140 unblessed [1][0x20][sel][0xa0][min][max][root][32][onRamp] | 0x260 sigs [0] | end 0x280
+
+  function _expectRawCommitRevert(bytes memory report, bytes memory err) internal {
+    bytes32[2] memory ctx = _context(COMMIT_DIGEST, 9);
+    (bytes32[] memory rs, bytes32[] memory ss, bytes32 rawVs) = _sign(report, ctx, _firstSigners(F + 1));
+    vm.prank(s_transmitters[0]);
+    vm.expectRevert(err);
+    s_offRamp.commit(ctx, report, rs, ss, rawVs);
+  }
+
+  function _setWord(bytes memory data, uint256 pos, uint256 w) internal pure {
+    assembly {
+      mstore(add(add(data, 0x20), pos), w)
+    }
+  }
+
+  function _word(bytes memory data, uint256 pos) internal pure returns (uint256 w) {
+    assembly {
+      w := mload(add(add(data, 0x20), pos))
+    }
+  }
+
+  function test_commit_reportLayoutAsDocumented() public view {
+    bytes memory report = abi.encode(_unblessed());
+    assertEq(report.length, 0x280);
+    assertEq(_word(report, 0x80), 0x240); // sigs offset
+    assertEq(_word(report, 0x140), 1); // one unblessed root
+    assertEq(_word(report, 0x220), 32); // its onRamp length
+  }
+
+  /// @dev Any change to a structural word (offsets, lengths) makes the report non-canonical.
+  function testFuzz_commit_structuralWordChanged_reverts(uint256 which, uint256 delta) public {
+    uint256[13] memory positions =
+      [uint256(0x00), 0x20, 0x40, 0x60, 0x80, 0xa0, 0xc0, 0xe0, 0x100, 0x120, 0x140, 0x160, 0x1a0];
+    vm.assume(delta != 0);
+    bytes memory report = abi.encode(_unblessed());
+    uint256 pos = positions[which % positions.length];
+    unchecked {
+      _setWord(report, pos, _word(report, pos) + delta);
+    }
+    _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+  }
+
+  function test_commit_trailingBytes_reverts() public {
+    _expectRawCommitRevert(
+      abi.encodePacked(abi.encode(_unblessed()), bytes32(0)), abi.encodeWithSelector(OffRamp.MalformedReport.selector)
+    );
+  }
+
+  function test_commit_truncatedReport_reverts() public {
+    bytes memory report = abi.encode(_unblessed());
+    assembly {
+      mstore(report, sub(mload(report), 32))
+    }
+    _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+    _expectRawCommitRevert("", abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+  }
+
+  function test_commit_pointsOutsideReport_reverts() public {
+    // The signatures offset pointing past the report (into rs/ss, which are not signed).
+    bytes memory report = abi.encode(_unblessed());
+    _setWord(report, 0x80, 0x1000);
+    _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+    // An onRamp longer than the report.
+    report = abi.encode(_unblessed());
+    _setWord(report, 0x220, 0x1000);
+    _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+    // A root count whose offsets run past the report.
+    report = abi.encode(_unblessed());
+    _setWord(report, 0x140, 0xffff);
+    _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+  }
+
+  function test_commit_dirtyValues_reverts() public {
+    uint256[3] memory uint64Fields = [uint256(0x180), 0x1c0, 0x1e0]; // sourceChainSelector, minSeqNr, maxSeqNr
+    for (uint256 i = 0; i < 3; ++i) {
+      bytes memory report = abi.encode(_unblessed());
+      _setWord(report, uint64Fields[i], _word(report, uint64Fields[i]) | (1 << 64));
+      _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+    }
+
+    // Price updates: token address, gas chain selector (uint64) and values (uint224) must be clean.
+    Internal.CommitReport memory r = _unblessed();
+    r.priceUpdates = _gasPrices(7);
+    r.priceUpdates.tokenPriceUpdates = new Internal.TokenPriceUpdate[](1);
+    r.priceUpdates.tokenPriceUpdates[0] = Internal.TokenPriceUpdate({sourceToken: address(0x70c), usdPerToken: 5});
+    // prices at 0xa0: [0x40][0xa0][1][token][value][1][selector][value]
+    uint256[4] memory priceWords = [uint256(0x100), 0x120, 0x160, 0x180];
+    uint256[4] memory dirtyBits = [uint256(160), 224, 64, 224];
+    for (uint256 i = 0; i < 4; ++i) {
+      bytes memory report = abi.encode(r);
+      _setWord(report, priceWords[i], _word(report, priceWords[i]) | (1 << dirtyBits[i]));
+      _expectRawCommitRevert(report, abi.encodeWithSelector(OffRamp.MalformedReport.selector));
+    }
+    // The clean version is accepted (the positions above are the right ones).
+    _commitWithSeq(r, 9);
+    assertEq(s_feeQuoter.s_gasPrice(SOURCE), 7);
+  }
+
+  function testFuzz_commit_anyShapeOfCanonicalReport(uint8 numTokens, uint8 numGas, uint8 extraSig) public {
+    // Canonical reports of any shape are accepted and their event is exactly what abi.encode gives.
+    Internal.CommitReport memory r;
+    r.priceUpdates.tokenPriceUpdates = new Internal.TokenPriceUpdate[](numTokens % 4);
+    for (uint256 i = 0; i < r.priceUpdates.tokenPriceUpdates.length; ++i) {
+      r.priceUpdates.tokenPriceUpdates[i] =
+        Internal.TokenPriceUpdate({sourceToken: address(uint160(0x70c + i)), usdPerToken: uint224(i + 1)});
+    }
+    r.priceUpdates.gasPriceUpdates = new Internal.GasPriceUpdate[](numGas % 4);
+    for (uint256 i = 0; i < r.priceUpdates.gasPriceUpdates.length; ++i) {
+      r.priceUpdates.gasPriceUpdates[i] =
+        Internal.GasPriceUpdate({destChainSelector: uint64(i + 1), usdPerUnitGas: uint224(i + 9)});
+    }
+    r.blessedMerkleRoots = new Internal.MerkleRoot[](1);
+    r.blessedMerkleRoots[0] = _root(SOURCE_BLESSED, s_onRampBlessed, 1, 3, ROOT);
+    r.unblessedMerkleRoots = new Internal.MerkleRoot[](2);
+    r.unblessedMerkleRoots[0] = _root(SOURCE, s_onRamp, 1, 3, ROOT);
+    r.unblessedMerkleRoots[1] = _root(SOURCE, s_onRamp, 4, 4, keccak256("r2"));
+    r.rmnSignatures = _rmnSign(r.blessedMerkleRoots);
+    // An extra (unused) RMN signature is still a canonical part of the report.
+    if (extraSig % 2 == 1) {
+      IRMNRemote.Signature[] memory sigs = new IRMNRemote.Signature[](3);
+      (sigs[0], sigs[1], sigs[2]) = (r.rmnSignatures[0], r.rmnSignatures[1], r.rmnSignatures[1]);
+      r.rmnSignatures = sigs;
+    }
+    if (extraSig % 2 == 1) {
+      // A repeated RMN signer is not strictly ascending: the signatures reached RMNRemote intact.
+      _expectCommitRevert(r, abi.encodeWithSelector(RMNRemote.OutOfOrderSignatures.selector));
+      return;
+    }
+    vm.expectEmit(address(s_offRamp));
+    emit OffRamp.CommitReportAccepted(r.blessedMerkleRoots, r.unblessedMerkleRoots, r.priceUpdates);
+    _commitWithSeq(r, 9);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE_BLESSED, ROOT), block.timestamp);
+    assertEq(s_offRamp.getMerkleRoot(SOURCE, keccak256("r2")), block.timestamp);
+    assertEq(s_offRamp.getSourceChainConfig(SOURCE).minSeqNr, 5);
   }
 }

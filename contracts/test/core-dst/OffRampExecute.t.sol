@@ -395,7 +395,7 @@ contract OffRampExecuteTest is OffRampSetup {
     other[0] = _message(SOURCE_BLESSED, 1, 0, address(s_receiver), "x", 300_000);
     _commitMessages(other);
 
-    s_rmn.setCursed(bytes16(uint128(SOURCE)), true);
+    s_rmn.curse(bytes16(uint128(SOURCE)));
     Internal.ExecutionReport[] memory reports = new Internal.ExecutionReport[](2);
     reports[0] = _execReport(msgs, _all(1));
     reports[1] = _execReport(other, _all(1));

@@ -171,7 +171,7 @@ contract OffRampManualExecTest is OffRampSetup {
   function test_manual_cursedSource_reverts() public {
     Internal.ExecutionReport memory r = _commitOne(_message(SOURCE, 1, 0, address(s_receiver), "x", 300_000));
     vm.warp(block.timestamp + THRESHOLD + 1);
-    s_rmn.setCursed(bytes16(uint128(SOURCE)), true);
+    s_rmn.curse(bytes16(uint128(SOURCE)));
     vm.expectRevert(abi.encodeWithSelector(OffRamp.CursedByRMN.selector, SOURCE));
     _manual(r, _noOverrides(r));
   }

@@ -6,6 +6,7 @@ import {IRMNRemote} from "../../src/interfaces/IRMNRemote.sol";
 import {IRouter} from "../../src/interfaces/IRouter.sol";
 import {Internal} from "../../src/libraries/Internal.sol";
 import {MultiOCR3Base} from "../../src/ocr/MultiOCR3Base.sol";
+import {RMNRemote} from "../../src/rmn/RMNRemote.sol";
 import {MerkleHelper} from "./helpers/MerkleHelper.sol";
 import {
   BurnMintERC20TestDouble,
@@ -13,7 +14,6 @@ import {
   GasReceiverTestDouble,
   MessageInterceptorTestDouble,
   NonceManagerTestDouble,
-  RMNRemoteTestDouble,
   ReceiverTestDouble,
   RouterTestDouble,
   TokenAdminRegistryTestDouble,
@@ -31,10 +31,12 @@ abstract contract OffRampSetup is Test {
   bytes32 internal constant COMMIT_DIGEST = keccak256("commit config");
   bytes32 internal constant EXEC_DIGEST = keccak256("exec config");
   uint8 internal constant F = 1;
+  uint64 internal constant RMN_F_SIGN = 1;
+  bytes32 internal constant RMN_HOME_DIGEST = keccak256("rmn config");
   uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
   OffRamp internal s_offRamp;
-  RMNRemoteTestDouble internal s_rmn;
+  RMNRemote internal s_rmn; // the real one, so commit gas and blessing rules are honest
   RouterTestDouble internal s_router;
   NonceManagerTestDouble internal s_nonceManager;
   FeeQuoterTestDouble internal s_feeQuoter;
@@ -56,7 +58,7 @@ abstract contract OffRampSetup is Test {
 
   function setUp() public virtual {
     vm.warp(1_700_000_000);
-    s_rmn = new RMNRemoteTestDouble(DEST);
+    s_rmn = new RMNRemote(DEST);
     s_router = new RouterTestDouble();
     s_nonceManager = new NonceManagerTestDouble();
     s_feeQuoter = new FeeQuoterTestDouble();
@@ -95,15 +97,23 @@ abstract contract OffRampSetup is Test {
     });
     s_offRamp.setOCR3Configs(cfgs);
 
-    // RMN: 2 signers, fSign = 1 (signers sorted ascending by address).
-    (uint256 k1, uint256 k2) = (0xa11ce, 0xb0b);
-    if (vm.addr(k1) > vm.addr(k2)) (k1, k2) = (k2, k1);
-    s_rmnKeys.push(k1);
-    s_rmnKeys.push(k2);
-    address[] memory rmnSigners = new address[](2);
-    rmnSigners[0] = vm.addr(k1);
-    rmnSigners[1] = vm.addr(k2);
-    s_rmn.setConfig(keccak256("rmn config"), rmnSigners, 1);
+    // RMN: 3 signers (n >= 2 fSign + 1), fSign = 1; keys sorted ascending by address so that the first
+    // fSign + 1 of them sign in the required order.
+    uint256[3] memory keys = [uint256(0xa11ce), 0xb0b, 0xca401];
+    for (uint256 i = 0; i < 3; ++i) {
+      for (uint256 j = i + 1; j < 3; ++j) {
+        if (vm.addr(keys[j]) < vm.addr(keys[i])) (keys[i], keys[j]) = (keys[j], keys[i]);
+      }
+    }
+    RMNRemote.Config memory rmnConfig;
+    rmnConfig.rmnHomeContractConfigDigest = RMN_HOME_DIGEST;
+    rmnConfig.fSign = RMN_F_SIGN;
+    rmnConfig.signers = new RMNRemote.Signer[](3);
+    for (uint256 i = 0; i < 3; ++i) {
+      s_rmnKeys.push(keys[i]);
+      rmnConfig.signers[i] = RMNRemote.Signer({onchainPublicKey: vm.addr(keys[i]), nodeIndex: uint64(i)});
+    }
+    s_rmn.setConfig(rmnConfig);
   }
 
   function _staticConfig() internal view returns (OffRamp.StaticConfig memory) {
@@ -192,10 +202,28 @@ abstract contract OffRampSetup is Test {
     r.rmnSignatures = _rmnSign(r.blessedMerkleRoots);
   }
 
+  /// @dev The RMN report digest, computed independently of the contract under test.
+  function _rmnDigest(Internal.MerkleRoot[] memory roots) internal view returns (bytes32) {
+    return keccak256(
+      abi.encode(
+        keccak256("RMN_V1_6_ANY2EVM_REPORT"),
+        RMNRemote.Report({
+          destChainId: block.chainid,
+          destChainSelector: DEST,
+          rmnRemoteContractAddress: address(s_rmn),
+          offrampAddress: address(s_offRamp),
+          rmnHomeContractConfigDigest: RMN_HOME_DIGEST,
+          merkleRoots: roots
+        })
+      )
+    );
+  }
+
+  /// @dev fSign + 1 blessings by the lowest RMN keys, ascending by signer address.
   function _rmnSign(Internal.MerkleRoot[] memory roots) internal view returns (IRMNRemote.Signature[] memory sigs) {
-    bytes32 digest = s_rmn.reportDigest(address(s_offRamp), roots);
-    sigs = new IRMNRemote.Signature[](s_rmnKeys.length);
-    for (uint256 i = 0; i < s_rmnKeys.length; ++i) {
+    bytes32 digest = _rmnDigest(roots);
+    sigs = new IRMNRemote.Signature[](RMN_F_SIGN + 1);
+    for (uint256 i = 0; i < sigs.length; ++i) {
       (uint8 v, bytes32 r, bytes32 s) = vm.sign(s_rmnKeys[i], digest);
       // The RMN scheme fixes v = 27: (r, s, 28) is equivalent to (r, n - s, 27).
       if (v == 28) s = bytes32(SECP256K1_N - uint256(s));
@@ -374,3 +402,4 @@ abstract contract OffRampSetup is Test {
     return s_offRamp.getExecutionState(source, seqNr);
   }
 }
+

@@ -294,6 +294,99 @@ contract RMNRemoteTest is Test {
     s_rmn.verify(OFFRAMP, roots, sigs);
   }
 
+  /// @dev The digest is computed from the raw calldata of the roots: it must equal the abi.encode digest for any
+  /// shape of roots (count, onRamp lengths that need padding or not, empty onRamps).
+  function testFuzz_verify_digestMatchesAbiEncode(uint8 numRoots, uint256 seed) public {
+    s_rmn.setConfig(_config(1, 3));
+    Internal.MerkleRoot[] memory roots = new Internal.MerkleRoot[](numRoots % 5);
+    for (uint256 i = 0; i < roots.length; ++i) {
+      uint256 r = uint256(keccak256(abi.encode(seed, i)));
+      bytes memory onRamp = new bytes(r % 71);
+      for (uint256 j = 0; j < onRamp.length; ++j) {
+        onRamp[j] = bytes1(uint8(r >> (j % 32)));
+      }
+      roots[i] = Internal.MerkleRoot({
+        sourceChainSelector: uint64(r),
+        onRampAddress: onRamp,
+        minSeqNr: uint64(r >> 64),
+        maxSeqNr: uint64(r >> 128),
+        merkleRoot: keccak256(abi.encode(r))
+      });
+    }
+    s_rmn.verify(OFFRAMP, roots, _sigs(_idx(0, 1), _digest(OFFRAMP, roots, DIGEST)));
+  }
+
+  /// @dev verify() calldata for 2 roots, signed: [selector][offRamp][rootsOffset][sigsOffset][roots]...
+  function _verifyCalldata() internal view returns (bytes memory data) {
+    Internal.MerkleRoot[] memory roots = _roots();
+    data = abi.encodeCall(RMNRemote.verify, (OFFRAMP, roots, _sigs(_idx(0, 1), _digest(OFFRAMP, roots, DIGEST))));
+  }
+
+  uint256 internal constant ROOTS_LEN_POS = 4 + 3 * 32; // the roots' length word
+  uint256 internal constant ROOT0_POS = ROOTS_LEN_POS + 32 + 2 * 32; // first element (after 2 offsets)
+
+  function _word(bytes memory data, uint256 pos) internal pure returns (uint256 w) {
+    assembly {
+      w := mload(add(add(data, 0x20), pos))
+    }
+  }
+
+  function _setWord(bytes memory data, uint256 pos, uint256 w) internal pure {
+    assembly {
+      mstore(add(add(data, 0x20), pos), w)
+    }
+  }
+
+  function _expectVerifyRevert(bytes memory data, bytes memory err) internal {
+    (bool ok, bytes memory ret) = address(s_rmn).staticcall(data);
+    assertFalse(ok);
+    assertEq(ret, err);
+  }
+
+  function test_verify_rawCanonicalCalldata_passes() public {
+    s_rmn.setConfig(_config(1, 3));
+    (bool ok,) = address(s_rmn).staticcall(_verifyCalldata());
+    assertTrue(ok);
+  }
+
+  function test_verify_nonCanonicalElementOffset_reverts() public {
+    s_rmn.setConfig(_config(1, 3));
+    bytes memory data = _verifyCalldata();
+    // Point element 1 at element 0: both decode as roots[0], which is not what abi.encode would produce.
+    _setWord(data, ROOTS_LEN_POS + 64, _word(data, ROOTS_LEN_POS + 32));
+    _expectVerifyRevert(data, abi.encodeWithSelector(RMNRemote.NonCanonicalEncoding.selector));
+  }
+
+  function test_verify_dirtyUint64_reverts() public {
+    s_rmn.setConfig(_config(1, 3));
+    uint256[3] memory fields = [uint256(0), 2, 3]; // sourceChainSelector, minSeqNr, maxSeqNr
+    for (uint256 i = 0; i < 3; ++i) {
+      bytes memory data = _verifyCalldata();
+      uint256 pos = ROOT0_POS + 32 * fields[i];
+      _setWord(data, pos, _word(data, pos) | (1 << 64));
+      _expectVerifyRevert(data, abi.encodeWithSelector(RMNRemote.NonCanonicalEncoding.selector));
+    }
+  }
+
+  function test_verify_nonCanonicalBytesOffset_reverts() public {
+    s_rmn.setConfig(_config(1, 3));
+    bytes memory data = _verifyCalldata();
+    _setWord(data, ROOT0_POS + 32, 0xc0); // onRampAddress offset: must be right after the 5-word head
+    _expectVerifyRevert(data, abi.encodeWithSelector(RMNRemote.NonCanonicalEncoding.selector));
+  }
+
+  function test_verify_bytesBeyondCalldata_reverts() public {
+    s_rmn.setConfig(_config(1, 3));
+    bytes memory data = _verifyCalldata();
+    // Element 1's onRamp length claims more bytes than the calldata has.
+    uint256 root1Pos = ROOTS_LEN_POS + 32 + _word(data, ROOTS_LEN_POS + 64);
+    _setWord(data, root1Pos + 0xa0, 1 << 20);
+    _expectVerifyRevert(data, abi.encodeWithSelector(RMNRemote.NonCanonicalEncoding.selector));
+    // And a length that does not fit 32 bits is never canonical.
+    _setWord(data, root1Pos + 0xa0, 1 << 32);
+    _expectVerifyRevert(data, abi.encodeWithSelector(RMNRemote.NonCanonicalEncoding.selector));
+  }
+
   // ================================================================
   // │                           Curses                             │
   // ================================================================

@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {IAny2EVMMessageReceiver} from "../../../src/interfaces/IAny2EVMMessageReceiver.sol";
 import {IMessageInterceptor} from "../../../src/interfaces/IMessageInterceptor.sol";
 import {INonceManager} from "../../../src/interfaces/INonceManager.sol";
-import {IRMNRemote} from "../../../src/interfaces/IRMNRemote.sol";
 import {IRouter} from "../../../src/interfaces/IRouter.sol";
 import {Client} from "../../../src/libraries/Client.sol";
 import {Internal} from "../../../src/libraries/Internal.sol";
@@ -14,95 +13,8 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 // Minimal stand-ins for contracts other helpers write. They do the real work the OffRamp depends on
-// (RMN signature checks, exact-gas receiver calls, nonce ordering, token minting) so the OffRamp's behaviour
+// (exact-gas receiver calls, nonce ordering, token minting) so the OffRamp's behaviour
 // and gas are measured against something realistic. They will be replaced by the real contracts in integration.
-
-/// @notice RMNRemote double: curses per subject (+ global), and real fSign+1 ECDSA blessing verification.
-contract RMNRemoteTestDouble is IRMNRemote {
-  bytes16 internal constant GLOBAL_CURSE_SUBJECT = 0x01000000000000000000000000000001;
-  bytes32 internal constant RMN_V1_6_ANY2EVM_REPORT = keccak256("RMN_V1_6_ANY2EVM_REPORT");
-
-  error ThresholdNotMet();
-  error UnexpectedSigner();
-  error OutOfOrderSignatures();
-
-  struct Report {
-    uint256 destChainId;
-    uint64 destChainSelector;
-    address rmnRemoteContractAddress;
-    address offrampAddress;
-    bytes32 rmnHomeContractConfigDigest;
-    Internal.MerkleRoot[] merkleRoots;
-  }
-
-  uint64 public immutable i_localChainSelector;
-  mapping(bytes16 => bool) public s_cursed;
-  uint256 public s_numCursed; // like the real RMNRemote, answer "not cursed" from one slot when nothing is
-  mapping(address => bool) public s_isSigner;
-  uint64 public s_fSign;
-  bytes32 public s_configDigest;
-
-  constructor(uint64 localChainSelector) {
-    i_localChainSelector = localChainSelector;
-  }
-
-  function setConfig(bytes32 configDigest, address[] memory signers, uint64 fSign) external {
-    s_configDigest = configDigest;
-    s_fSign = fSign;
-    for (uint256 i = 0; i < signers.length; ++i) {
-      s_isSigner[signers[i]] = true;
-    }
-  }
-
-  function setCursed(bytes16 subject, bool cursed) external {
-    if (s_cursed[subject] != cursed) cursed ? ++s_numCursed : --s_numCursed;
-    s_cursed[subject] = cursed;
-  }
-
-  function reportDigest(address offRamp, Internal.MerkleRoot[] memory merkleRoots) public view returns (bytes32) {
-    return keccak256(
-      abi.encode(
-        RMN_V1_6_ANY2EVM_REPORT,
-        Report({
-          destChainId: block.chainid,
-          destChainSelector: i_localChainSelector,
-          rmnRemoteContractAddress: address(this),
-          offrampAddress: offRamp,
-          rmnHomeContractConfigDigest: s_configDigest,
-          merkleRoots: merkleRoots
-        })
-      )
-    );
-  }
-
-  function verify(address offRampAddress, Internal.MerkleRoot[] memory merkleRoots, Signature[] memory signatures)
-    external
-    view
-  {
-    if (signatures.length != s_fSign + 1) revert ThresholdNotMet();
-    bytes32 digest = reportDigest(offRampAddress, merkleRoots);
-    address prev;
-    for (uint256 i = 0; i < signatures.length; ++i) {
-      address signer = ecrecover(digest, 27, signatures[i].r, signatures[i].s);
-      if (!s_isSigner[signer]) revert UnexpectedSigner();
-      if (signer <= prev) revert OutOfOrderSignatures();
-      prev = signer;
-    }
-  }
-
-  function isCursed() external view returns (bool) {
-    return s_cursed[GLOBAL_CURSE_SUBJECT];
-  }
-
-  function isCursed(bytes16 subject) external view returns (bool) {
-    if (s_numCursed == 0) return false;
-    return s_cursed[subject] || s_cursed[GLOBAL_CURSE_SUBJECT];
-  }
-
-  function getCursedSubjects() external pure returns (bytes16[] memory subjects) {
-    return subjects;
-  }
-}
 
 /// @notice Router double: only registered offRamps may route; calls the receiver with exactly gasLimit gas.
 contract RouterTestDouble is IRouter {

@@ -1614,6 +1614,11 @@ export const offRampAbi = [
   },
   {
     "type": "error",
+    "name": "MalformedReport",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "ManualExecutionGasAmountCountMismatch",
     "inputs": [
       {

@@ -500,6 +500,11 @@ export const rmnRemoteAbi = [
   },
   {
     "type": "error",
+    "name": "NonCanonicalEncoding",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "NotCursed",
     "inputs": [
       {

@@ -39,7 +39,4 @@ export function ocrDigestFromReportHash(reportHash: Hex, configDigest: Hex, seqN
   return keccak256(encodePacked(['bytes32', 'bytes32', 'bytes32'], [reportHash, configDigest, numberToHex(seqNr, { size: 32 })]));
 }
 
-/** What the off-chain key actually signs: a prefixed hash of the payload (never a bare 32-byte value). */
-export function offchainDigest(payload: Uint8Array): Hex {
-  return keccak256(concat([toBytes('\x19OpenCCIP offchain:\n'), payload]));
-}
+

@@ -1,7 +1,6 @@
-import { isAddressEqual, isHex, keccak256, recoverAddress, serializeSignature, type Hex } from 'viem';
-import { privateKeyToAddress, sign } from 'viem/accounts';
-import { ocrReportDigest, reportContext } from '@openccip/sdk';
-import { ocrDigestFromReportHash, offchainDigest } from './payloads.js';
+import { isAddressEqual, keccak256, recoverAddress, type Hex } from 'viem';
+import { createOffchainSigner, createOnchainSigner } from '../keys/signers.js';
+import { ocrDigestFromReportHash } from './payloads.js';
 import type { OffchainSigner, OnchainSigner, OracleId, ReportSignature } from './types.js';
 
 /** secp256k1 order / 2: signatures above it are the malleated twin; honest signers never produce them. */
@@ -9,29 +8,7 @@ const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a
 
 /** The OCR key of a node, as both signers the protocol needs. `signers` is the instance's ordered signer list. */
 export function createOcrKeySigners(privateKey: Hex, signers: readonly Hex[]): { onchain: OnchainSigner; offchain: OffchainSigner } {
-  const address = privateKeyToAddress(privateKey);
-  const onchain: OnchainSigner = {
-    address,
-    async signReport(configDigest, seqNr, report) {
-      const sig = await sign({ hash: ocrReportDigest(report, reportContext(configDigest, seqNr)), privateKey });
-      return { r: sig.r, s: sig.s, yParity: sig.yParity ?? Number((sig.v ?? 27n) - 27n) };
-    },
-  };
-  const offchain: OffchainSigner = {
-    async sign(payload) {
-      return serializeSignature(await sign({ hash: offchainDigest(payload), privateKey }));
-    },
-    async verify(signer, payload, signature) {
-      const expected = signers[signer];
-      if (expected === undefined || !isHex(signature) || signature.length !== 132) return false;
-      try {
-        return isAddressEqual(await recoverAddress({ hash: offchainDigest(payload), signature }), expected);
-      } catch {
-        return false;
-      }
-    },
-  };
-  return { onchain, offchain };
+  return { onchain: createOnchainSigner(privateKey), offchain: createOffchainSigner(privateKey, signers) };
 }
 
 /** True iff `sig` is a canonical OCR3 signature by `expected` on the report with keccak256 `reportHash` at `seqNr`. */

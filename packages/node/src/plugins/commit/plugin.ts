@@ -17,6 +17,9 @@ export function createCommitPlugin(
 ): ReportingPlugin {
   const options = { ...DEFAULT_COMMIT_OPTIONS, ...opts };
   const dest = deps.destChainSelector;
+  // Roots this DON signed that the OffRamp has not accepted yet, per source: observing past them would only
+  // produce a conflicting root that reverts, so such a source sits out until its root lands or the entry expires.
+  const inflight = new Map<bigint, { maxSeqNr: bigint; until: number }>();
 
   return {
     async query() {
@@ -28,6 +31,9 @@ export function createCommitPlugin(
       for (const source of deps.sources) {
         try {
           const nextSeqNr = await deps.readNextSeqNr(source.chainSelector);
+          const pending = inflight.get(source.chainSelector);
+          if (pending && pending.maxSeqNr >= nextSeqNr && pending.until > Date.now()) continue;
+          inflight.delete(source.chainSelector);
           const leaves = await deps.readLeaves(source.chainSelector, nextSeqNr, options.maxLeavesPerRoot);
           sources.push({ chainSelector: source.chainSelector, nextSeqNr, leaves });
         } catch (err) {
@@ -65,7 +71,14 @@ export function createCommitPlugin(
       return [{ report, info: `commit dest=${dest} roots=[${info}] prices=${o.gasPriceUpdates.length + o.tokenPriceUpdates.length}` }];
     },
 
-    shouldAcceptAttestedReport: (_seqNr, r) => stillNeeded(r.report),
+    async shouldAcceptAttestedReport(_seqNr, r) {
+      if (!(await stillNeeded(r.report))) return false;
+      const decoded = decodeCommitReport(r.report);
+      for (const root of [...decoded.blessedMerkleRoots, ...decoded.unblessedMerkleRoots]) {
+        inflight.set(root.sourceChainSelector, { maxSeqNr: root.maxSeqNr, until: Date.now() + options.inflightTtlMs });
+      }
+      return true;
+    },
     shouldTransmitAcceptedReport: (_seqNr, r) => stillNeeded(r.report),
   };
 

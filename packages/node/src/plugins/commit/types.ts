@@ -36,12 +36,15 @@ export interface CommitPluginOptions {
   priceDeviationPpm: number;
   /** Push a price at least this often (seconds), even if it did not move. */
   priceHeartbeatSec: number;
+  /** How long a signed root keeps its source out of new roots while it is not on chain yet (ms). */
+  inflightTtlMs: number;
 }
 
 export const DEFAULT_COMMIT_OPTIONS: CommitPluginOptions = {
   maxLeavesPerRoot: 256,
   priceDeviationPpm: 50_000, // 5%
   priceHeartbeatSec: 600,
+  inflightTtlMs: 20_000,
 };
 
 /** One node's view. */

@@ -2,6 +2,7 @@ import { decodeExecutionReports } from '@openccip/sdk';
 import type { Hex } from 'viem';
 import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
 import { noopLogger, type Logger } from '../../log.js';
+import { InflightCache } from '../../runtime/inflight.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeExecuteObservation, encodeExecuteObservation } from './observation.js';
 import { executeOutcome } from './outcome.js';
@@ -19,6 +20,9 @@ export function createExecutePlugin(
 ): ReportingPlugin {
   const options = { ...DEFAULT_EXECUTE_OPTIONS, ...opts };
   const dest = deps.destChainSelector;
+  // Messages in reports this DON signed that the OffRamp does not show executed yet: not observed as pending
+  // again until they land or the entry expires (then they are retried).
+  const inflight = new InflightCache<string>(options.inflightTtlMs);
 
   return {
     async query() {
@@ -30,7 +34,8 @@ export function createExecutePlugin(
       for (const source of deps.sources) {
         try {
           for (const r of await deps.readPending(source.chainSelector)) {
-            roots.push({ chainSelector: source.chainSelector, ...r });
+            const untouched = r.untouched.filter((s) => !inflight.has(`${source.chainSelector}:${s}`));
+            if (untouched.length > 0) roots.push({ chainSelector: source.chainSelector, ...r, untouched });
           }
         } catch (err) {
           log.warn('execute observation: source unreadable', {
@@ -57,7 +62,13 @@ export function createExecutePlugin(
       return built ? [{ report: built.report, info: `execute dest=${dest} messages=${built.count}` }] : [];
     },
 
-    shouldAcceptAttestedReport: async () => true,
+    async shouldAcceptAttestedReport(_seqNr, r) {
+      for (const report of decodeExecutionReports(r.report)) {
+        inflight.add(report.messages.map((m) => `${report.sourceChainSelector}:${m.header.sequenceNumber}`));
+      }
+      inflight.prune();
+      return true;
+    },
 
     /** Another transmitter may have executed these already: send only if something is still untouched. */
     async shouldTransmitAcceptedReport(_seqNr, r) {

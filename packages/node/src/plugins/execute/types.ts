@@ -27,12 +27,15 @@ export interface ExecutePluginOptions {
   maxMessagesPerReport: number;
   /** Estimated fixed gas per message on top of its gas limit and token gas. */
   perMessageOverheadGas: number;
+  /** How long a signed message is not observed as pending while it is not executed on chain yet (ms). */
+  inflightTtlMs: number;
 }
 
 export const DEFAULT_EXECUTE_OPTIONS: ExecutePluginOptions = {
   gasBudget: 8_000_000,
   maxMessagesPerReport: 128,
   perMessageOverheadGas: 40_000,
+  inflightTtlMs: 20_000,
 };
 
 export interface ExecuteObservation {

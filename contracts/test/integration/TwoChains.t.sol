@@ -664,4 +664,159 @@ contract TwoChainsTest is TwoChainSetup {
       out[i] = sigs[i];
     }
   }
+
+  // ================================================================
+  // │                     Curses and failed sends                  │
+  // ================================================================
+
+  function _nativeSendRaw(CCIPChain storage src, uint64 to, address receiver, Client.EVMTokenAmount[] memory t, uint256 value)
+    internal
+  {
+    Client.EVM2AnyMessage memory message = Client.EVM2AnyMessage({
+      receiver: abi.encode(receiver),
+      data: "",
+      tokenAmounts: t,
+      feeToken: address(0),
+      extraArgs: _extraArgs(0, false)
+    });
+    vm.prank(s_user);
+    src.router.ccipSend{value: value}(to, message);
+  }
+
+  function test_Curse_StopsSendsCommitsExecutions_UncurseResumes() public {
+    Internal.EVM2AnyRampMessage memory m1 =
+      _send(s_user, CHAIN_B, address(b.receiver), "m1", _noTokens(), address(a.link), "");
+    _commit(CHAIN_B, _single(m1));
+    Internal.EVM2AnyRampMessage memory m2 = _send(
+      s_user, CHAIN_B, s_eoa, "", _tokens(address(a.bmToken), 1e18), address(a.link), _extraArgs(0, false)
+    );
+    Internal.CommitReport memory cr2 = _commitReport(CHAIN_B, _merkleRootOf(CHAIN_B, _single(m2)), _noPrices());
+
+    // B's RMN curses source A: no commits, no executions from A.
+    b.rmn.curse(_subject(CHAIN_A));
+    vm.expectRevert(abi.encodeWithSelector(OffRamp.CursedByRMN.selector, CHAIN_A));
+    _submitCommit(CHAIN_B, cr2);
+
+    vm.recordLogs();
+    _execute(CHAIN_B, _single(m1), _one(0));
+    Vm.Log[] memory logs = vm.getRecordedLogs();
+    assertEq(_countLogs(logs, address(b.offRamp), OffRamp.SkippedReportExecution.selector), 1);
+    assertEq(_execEvents(logs, address(b.offRamp)).length, 0);
+    assertEq(uint8(_state(CHAIN_B, m1)), uint8(Internal.MessageExecutionState.UNTOUCHED));
+
+    vm.warp(block.timestamp + PERMISSIONLESS_THRESHOLD + 1);
+    vm.expectRevert(abi.encodeWithSelector(OffRamp.CursedByRMN.selector, CHAIN_A));
+    _manuallyExecute(s_stranger, CHAIN_B, _single(m1), _one(0));
+
+    // A's RMN curses destination B: no sends from A to B (tokens and ETH stay with the user).
+    a.rmn.curse(_subject(CHAIN_B));
+    vm.deal(s_user, 1 ether);
+    uint256 bmBefore = a.bmToken.balanceOf(s_user);
+    vm.prank(s_user);
+    a.bmToken.approve(address(a.router), 1e18);
+    vm.expectRevert(abi.encodeWithSelector(OnRamp.CursedByRMN.selector, CHAIN_B));
+    _nativeSendRaw(a, CHAIN_B, s_eoa, _tokens(address(a.bmToken), 1e18), 1 ether);
+    assertEq(s_user.balance, 1 ether);
+    assertEq(a.bmToken.balanceOf(s_user), bmBefore);
+    // B's curse of A also stops B's sends to A (a cursed subject is cut off both ways on that chain).
+    vm.expectRevert(abi.encodeWithSelector(OnRamp.CursedByRMN.selector, CHAIN_A));
+    _nativeSendRaw(b, CHAIN_A, s_eoa, _noTokens(), 1 ether);
+    assertEq(s_user.balance, 1 ether);
+
+    // Uncurse: everything resumes where it stopped.
+    b.rmn.uncurse(_subject(CHAIN_A));
+    a.rmn.uncurse(_subject(CHAIN_B));
+    _execute(CHAIN_B, _single(m1), _one(0));
+    assertEq(uint8(_state(CHAIN_B, m1)), uint8(Internal.MessageExecutionState.SUCCESS));
+    _submitCommit(CHAIN_B, cr2);
+    _execute(CHAIN_B, _single(m2), _one(0));
+    assertEq(b.bmToken.balanceOf(s_eoa), 1e18);
+    Internal.EVM2AnyRampMessage memory m3 =
+      _send(s_user, CHAIN_B, address(b.receiver), "m3", _noTokens(), address(0), "");
+    assertEq(m3.header.sequenceNumber, 3);
+    assertEq(uint8(_deliver(CHAIN_B, m3).state), uint8(Internal.MessageExecutionState.SUCCESS));
+  }
+
+  function test_GlobalCurse_StopsEverything() public {
+    Internal.EVM2AnyRampMessage memory m =
+      _send(s_user, CHAIN_A, address(a.receiver), "m", _noTokens(), address(0), "");
+    Internal.CommitReport memory cr = _commitReport(CHAIN_A, _merkleRootOf(CHAIN_A, _single(m)), _noPrices());
+    a.rmn.curse(GLOBAL_CURSE);
+    b.rmn.curse(GLOBAL_CURSE);
+
+    vm.deal(s_user, 1 ether);
+    vm.expectRevert(Router.BadARMSignal.selector);
+    _nativeSendRaw(b, CHAIN_A, s_eoa, _noTokens(), 1 ether);
+    vm.expectRevert(abi.encodeWithSelector(OffRamp.CursedByRMN.selector, CHAIN_B));
+    _submitCommit(CHAIN_A, cr);
+
+    a.rmn.uncurse(GLOBAL_CURSE);
+    b.rmn.uncurse(GLOBAL_CURSE);
+    _submitCommit(CHAIN_A, cr);
+    _execute(CHAIN_A, _single(m), _one(0));
+    assertEq(uint8(_state(CHAIN_A, m)), uint8(Internal.MessageExecutionState.SUCCESS));
+  }
+
+  /// @dev Every way a send can fail leaves the user's tokens and ETH, the pools and the lane untouched.
+  function test_RevertedSend_KeepsUserTokensAndEth() public {
+    _fund(a.bmToken, s_user, RL_CAPACITY);
+    vm.deal(s_user, 10 ether);
+    vm.startPrank(s_user);
+    a.bmToken.approve(address(a.router), type(uint256).max);
+    a.lrToken.approve(address(a.router), type(uint256).max);
+    vm.stopPrank();
+
+    uint256 eth = s_user.balance;
+    uint256 bm = a.bmToken.balanceOf(s_user);
+    uint256 lr = a.lrToken.balanceOf(s_user);
+    uint256 supply = a.bmToken.totalSupply();
+    uint256 poolLr = a.lrToken.balanceOf(address(a.lrPool));
+    uint256 onRampWeth = a.weth.balanceOf(address(a.onRamp));
+
+    Client.EVM2AnyMessage memory message = Client.EVM2AnyMessage({
+      receiver: abi.encode(s_eoa),
+      data: "",
+      tokenAmounts: _twoTokens(a, 5e18, 5e18),
+      feeToken: address(0),
+      extraArgs: _extraArgs(0, false)
+    });
+    uint256 fee = a.router.getFee(CHAIN_B, message);
+
+    // Fee too low.
+    vm.prank(s_user);
+    vm.expectRevert(IRouterClient.InsufficientFeeTokenAmount.selector);
+    a.router.ccipSend{value: fee - 1}(CHAIN_B, message);
+
+    // Over the outbound rate limit (the second token is fine, the whole send reverts).
+    message.tokenAmounts[0].amount = uint256(RL_CAPACITY) + 1;
+    vm.prank(s_user);
+    vm.expectRevert(
+      abi.encodeWithSelector(
+        RateLimiter.TokenMaxCapacityExceeded.selector, RL_CAPACITY, uint256(RL_CAPACITY) + 1, address(a.bmToken)
+      )
+    );
+    a.router.ccipSend{value: fee}(CHAIN_B, message);
+
+    // A token without a pool.
+    BurnMintERC20 stray = new BurnMintERC20("Stray", "STR", 18, 0, 1e18);
+    message.tokenAmounts[0] = Client.EVMTokenAmount({token: address(stray), amount: 1});
+    vm.prank(s_user);
+    vm.expectRevert(abi.encodeWithSelector(Router.UnsupportedToken.selector, address(stray)));
+    a.router.ccipSend{value: fee}(CHAIN_B, message);
+
+    // Unknown destination.
+    message.tokenAmounts = _tokens(address(a.lrToken), 5e18);
+    vm.prank(s_user);
+    vm.expectRevert(abi.encodeWithSelector(IRouterClient.UnsupportedDestinationChain.selector, uint64(999)));
+    a.router.ccipSend{value: fee}(999, message);
+
+    assertEq(s_user.balance, eth, "ETH kept");
+    assertEq(a.bmToken.balanceOf(s_user), bm, "BM kept");
+    assertEq(a.lrToken.balanceOf(s_user), lr, "LR kept");
+    assertEq(a.bmToken.totalSupply(), supply, "nothing burned");
+    assertEq(a.lrToken.balanceOf(address(a.lrPool)), poolLr, "nothing locked");
+    assertEq(a.weth.balanceOf(address(a.onRamp)), onRampWeth, "no fee taken");
+    assertEq(a.onRamp.getExpectedNextSequenceNumber(CHAIN_B), 1, "no sequence number used");
+    assertEq(a.nonceManager.getOutboundNonce(CHAIN_B, s_user), 0, "no nonce used");
+  }
 }

@@ -40,6 +40,10 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // An anvil must not outlive the process that started it, whatever way that process ends.
+  const onExit = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', onExit);
+  void exited.then(() => process.removeListener('exit', onExit));
   const rpcUrl = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 10_000;

@@ -7,3 +7,5 @@ export * from './tx.js';
 export * from './keyRelay.js';
 export * from './localPair.js';
 export * from './devnetFile.js';
+export * from './devnet.js';
+export * from './processes.js';

@@ -12,3 +12,4 @@ export * from './keys/signers.js';
 export * from './config/parse.js';
 export * from './config/load.js';
 export type * from './config/types.js';
+export * from './runtime/node.js';

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited (with its code or signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
+  stop(graceMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts a child process whose stdout/stderr go to `logFile`; it is killed if this process exits. */
+export function startProcess(name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; logFile: string }): ManagedProcess {
+  const log: WriteStream = createWriteStream(opts.logFile, { flags: 'a' });
+  const child = spawn(command, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      log.end();
+      resolve({ code, signal });
+    }),
+  );
+  // A devnet that dies must not leave orphans behind.
+  const onExit = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', onExit);
+  void exited.then(() => process.removeListener('exit', onExit));
+  return {
+    name,
+    child,
+    exited,
+    kill: (signal) => void child.kill(signal),
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { erc20Abi, parseEther, type Address } from 'viem';
+import { routerAbi, feeQuoterAbi } from '@openccip/sdk';
+import { createMessageReader } from '../chain/messageReader.js';
+import { createRpcClient, type ChainClient } from '../chain/rpc.js';
+import { createTxManager, type TxManager } from '../chain/txManager.js';
+import { createConsensusHost } from '../consensus/host.js';
+import type { ConsensusInstance } from '../consensus/instance.js';
+import { createOcrKeySigners } from '../consensus/signers.js';
+import type { InstanceConfig } from '../consensus/types.js';
+import type { ChainConfig, NodeConfig, NodeKeys, TimingConfig } from '../config/types.js';
+import type { RootLogger } from '../log.js';
+import { createCommitPlugin } from '../plugins/commit/plugin.js';
+import { createExecutePlugin } from '../plugins/execute/plugin.js';
+import { OffRampWatcher } from '../readers/offRampWatcher.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { createLibp2pTransport } from '../transport/libp2p.js';
+import { createCommitDeps, readSources } from './commitDeps.js';
+import { createExecuteDeps } from './executeDeps.js';
+import { every, type Loop } from './loop.js';
+import { createOffRampTransmitter } from './transmitter.js';
+
+/** Defaults suited to 1 s blocks. */
+export const DEFAULT_TIMING: TimingConfig = {
+  deltaRound: 300,
+  deltaProgress: 6_000,
+  deltaGrace: 50,
+  deltaStage: 2_500,
+  pollInterval: 500,
+};
+
+export interface RunningNode {
+  readonly name: string;
+  instances(): ConsensusInstance[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a DON node: store, chain readers, transaction managers, the authenticated transport and, per
+ * destination chain, a commit and an execute protocol instance. Everything it starts, `stop` stops.
+ */
+export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLogger): Promise<RunningNode> {
+  const timing = { ...DEFAULT_TIMING, ...config.timing };
+  const self = config.don.nodes.findIndex((n) => n.name === config.name);
+  if (self < 0) throw new Error(`node ${config.name} is not in don.nodes`);
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore(join(config.dataDir, 'node.db'));
+  const loops: Loop[] = [];
+  const txManagers: TxManager[] = [];
+  const stops: (() => Promise<void>)[] = [];
+
+  try {
+    const clients = new Map<bigint, ChainClient>();
+    for (const c of config.chains) {
+      clients.set(c.chainSelector, createRpcClient({ url: c.rpcUrl, name: c.name, chainId: c.chainId, logger: log.child({ chain: c.name }) }));
+    }
+    const clientOf = (c: ChainConfig) => clients.get(c.chainSelector)!;
+
+    // Source side: every chain's OnRamp, read at finality into the store.
+    for (const c of config.chains) {
+      const reader = createMessageReader({
+        client: clientOf(c),
+        onRamp: c.contracts.onRamp,
+        sourceChainSelector: c.chainSelector,
+        finality: c.finality,
+        store,
+        logger: log.child({ component: 'reader', chain: c.name }),
+      });
+      loops.push(every(timing.pollInterval, `reading ${c.name}`, () => reader.sync(), log));
+    }
+
+    // Destination side: transactions from this node's transmitter key per chain.
+    const txOf = new Map<bigint, TxManager>();
+    for (const c of config.chains) {
+      const key = keys.transmitterKeys[c.chainSelector.toString()];
+      if (!key) throw new Error(`keystore has no transmitter key for chain ${c.name} (${c.chainSelector})`);
+      const txs = createTxManager({
+        client: clientOf(c),
+        account: key,
+        chainSelector: c.chainSelector,
+        store,
+        logger: log.child({ component: 'tx', chain: c.name }),
+        opts: { bumpAfterMs: 8_000, pollIntervalMs: 250 },
+      });
+      await txs.resume();
+      txManagers.push(txs);
+      txOf.set(c.chainSelector, txs);
+    }
+
+    const transport = createLibp2pTransport({
+      self,
+      peers: config.don.nodes.map((n) => ({ peerId: n.peerId, address: n.address })),
+      privateKey: keys.p2pKey,
+      listen: config.p2p.listen,
+      logger: log.child({ component: 'p2p' }),
+      loopback: false, // the protocol delivers to itself internally
+    });
+    await transport.start();
+    stops.push(() => transport.stop());
+    const host = createConsensusHost(transport, { logger: log });
+    stops.unshift(() => host.stop());
+
+    const signers = config.don.nodes.map((n) => n.ocrSigner);
+    const { onchain, offchain } = createOcrKeySigners(keys.ocrKey, signers);
+    const staticUsd = config.prices?.staticUsd ?? {};
+    const usd = (name: string, fallback: string) => parseEther(staticUsd[name] ?? fallback);
+
+    for (const dest of config.chains) {
+      const destClient = clientOf(dest);
+      const offRamp = dest.contracts.offRamp;
+      const sources = await readSources(destClient, offRamp);
+      const base = (kind: string, configDigest: `0x${string}`): InstanceConfig => ({
+        instance: `${kind}:${dest.chainSelector}`,
+        configDigest,
+        signers,
+        f: config.don.f,
+        self,
+        deltaRound: timing.deltaRound,
+        deltaProgress: timing.deltaProgress,
+        deltaGrace: timing.deltaGrace,
+        deltaStage: timing.deltaStage,
+      });
+
+      const tokenUsd = await feeTokenPrices(destClient, dest, usd);
+      const commitDeps = createCommitDeps({
+        destChainSelector: dest.chainSelector,
+        destClient,
+        offRamp,
+        feeQuoter: dest.contracts.feeQuoter,
+        sources,
+        messages: store.messages,
+        gasPriceChains: config.chains
+          .filter((c) => c.chainSelector !== dest.chainSelector)
+          .map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), nativeUsd: usd('native', '3000') })),
+        tokenUsd,
+      });
+      const instLog = log.child({ dest: dest.name });
+      await host.startInstance(
+        base('commit', dest.ocr.commitConfigDigest),
+        createCommitPlugin(commitDeps, config.don.f, {}, instLog.child({ plugin: 'commit' })),
+        createOffRampTransmitter('commit', offRamp, txOf.get(dest.chainSelector)!, dest.chainSelector),
+        onchain,
+        offchain,
+        store.consensus,
+        instLog.child({ plugin: 'commit' }),
+      );
+
+      const watcher = new OffRampWatcher(destClient, offRamp, { log: instLog });
+      const executeDeps = createExecuteDeps({
+        destChainSelector: dest.chainSelector,
+        destClient,
+        offRamp,
+        sources: sources.map((s) => ({ chainSelector: s.chainSelector, onRamp: s.onRamp })),
+        watcher,
+        messages: store.messages,
+      });
+      await host.startInstance(
+        base('execute', dest.ocr.executeConfigDigest),
+        createExecutePlugin(executeDeps, config.don.f, { gasBudget: dest.executeGasBudget ?? 8_000_000 }, instLog.child({ plugin: 'execute' })),
+        createOffRampTransmitter('execute', offRamp, txOf.get(dest.chainSelector)!, dest.chainSelector),
+        onchain,
+        offchain,
+        store.consensus,
+        instLog.child({ plugin: 'execute' }),
+      );
+    }
+    log.info('node started', { self, peerId: transport.peerId, chains: config.chains.length, instances: host.instances().length });
+
+    return {
+      name: config.name,
+      instances: () => host.instances().flatMap((id) => host.instance(id) ?? []),
+      stop: () => shutdown(),
+    };
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+
+  async function shutdown(): Promise<void> {
+    for (const l of loops) await l.stop();
+    for (const s of stops) await s();
+    for (const t of txManagers) await t.close();
+    await store.close();
+  }
+}
+
+/** USD prices of the destination's fee tokens: the wrapped native at the native price, the rest by symbol. */
+async function feeTokenPrices(client: ChainClient, chain: ChainConfig, usd: (name: string, fallback: string) => bigint) {
+  const [feeTokens, wrappedNative] = await Promise.all([
+    client.readContract({ address: chain.contracts.feeQuoter, abi: feeQuoterAbi, functionName: 'getFeeTokens' }),
+    client.readContract({ address: chain.contracts.router, abi: routerAbi, functionName: 'getWrappedNative' }),
+  ]);
+  const prices = new Map<string, bigint>();
+  for (const token of feeTokens as readonly Address[]) {
+    if (token.toLowerCase() === wrappedNative.toLowerCase()) {
+      prices.set(token.toLowerCase(), usd('native', '3000'));
+      continue;
+    }
+    const symbol = await client.readContract({ address: token, abi: erc20Abi, functionName: 'symbol' });
+    prices.set(token.toLowerCase(), usd(symbol, symbol === 'LINK' ? '20' : '1'));
+  }
+  return prices;
+}

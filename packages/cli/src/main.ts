@@ -1,3 +1,4 @@
+import { devnetCommand, devnetHelp } from './commands/devnet.js';
 import { manualExecCommand, manualExecHelp } from './commands/manualExec.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { showCommand, showHelp } from './commands/show.js';
@@ -9,6 +10,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   send: { run: sendCommand, help: sendHelp, summary: 'send a message (fee, tx, message id; --wait follows it)' },
   show: { run: showCommand, help: showHelp, summary: "a message's lifecycle by message id or tx hash" },
   'manual-exec': { run: manualExecCommand, help: manualExecHelp, summary: 'execute a committed message by hand' },
+  devnet: { run: devnetCommand, help: devnetHelp, summary: 'devnet up: local chains, contracts, lanes and a DON' },
 };
 
 export const mainHelp = `ccip: send and follow CCIP messages on OpenCCIP (and CCIP v1.6) chains

@@ -9,3 +9,4 @@ export * from './localPair.js';
 export * from './devnetFile.js';
 export * from './devnet.js';
 export * from './processes.js';
+export * from './demo.js';

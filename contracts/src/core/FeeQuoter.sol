@@ -34,6 +34,8 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
   error InvalidFeeRange(uint256 minFeeUSDCents, uint256 maxFeeUSDCents);
   error InvalidDestBytesOverhead(address token, uint32 destBytesOverhead);
   error InvalidChainFamilySelector(bytes4 chainFamilySelector);
+  /// @dev Same selector as IRouterClient's: a short native payment fails with the Router's error.
+  error InsufficientFeeTokenAmount();
 
   event FeeTokenAdded(address indexed feeToken);
   event FeeTokenRemoved(address indexed feeToken);
@@ -264,21 +266,70 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     view
     returns (uint256 feeTokenAmount)
   {
+    (feeTokenAmount,,) = _getValidatedFee(destChainSelector, message, message.feeToken);
+    return feeTokenAmount;
+  }
+
+  /// @inheritdoc IFeeQuoter
+  /// @dev The send path of our OnRamp: the message is validated, its extraArgs parsed and its fee priced once, in
+  /// one call (getValidatedFee + processMessageArgs would read the same config and prices twice).
+  function quoteAndProcessMessageArgs(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    address feeToken,
+    uint256 nativeFeeTokenAmount
+  )
+    external
+    view
+    returns (
+      uint256 feeTokenAmount,
+      uint256 msgFeeJuels,
+      bool isOutOfOrderExecution,
+      bytes memory convertedExtraArgs
+    )
+  {
+    // A non-native message is priced in its own fee token; only native fees are priced in the given token.
+    if (message.feeToken != address(0)) feeToken = message.feeToken;
+    (uint256 fee, uint224 feeTokenPrice, Client.GenericExtraArgsV2 memory args) =
+      _getValidatedFee(destChainSelector, message, feeToken);
+
+    if (message.feeToken == address(0)) {
+      // Native: all of the value sent is kept, and it must cover the fee.
+      if (nativeFeeTokenAmount < fee) revert InsufficientFeeTokenAmount();
+      feeTokenAmount = nativeFeeTokenAmount;
+    } else {
+      feeTokenAmount = fee;
+    }
+
+    address linkToken = i_linkToken;
+    msgFeeJuels = feeToken == linkToken
+      ? feeTokenAmount
+      : (feeTokenAmount * feeTokenPrice) / _getValidatedTokenPrice(linkToken);
+    if (msgFeeJuels > i_maxFeeJuelsPerMsg) revert MessageFeeTooHigh(msgFeeJuels, i_maxFeeJuelsPerMsg);
+
+    return (feeTokenAmount, msgFeeJuels, args.allowOutOfOrderExecution, Client._argsToBytes(args));
+  }
+
+  /// @dev Validates `message` (priced in `feeToken`) and returns its fee, the fee token's price and its parsed extraArgs.
+  function _getValidatedFee(uint64 destChainSelector, Client.EVM2AnyMessage calldata message, address feeToken)
+    internal
+    view
+    returns (uint256 feeTokenAmount, uint224 feeTokenPrice, Client.GenericExtraArgsV2 memory args)
+  {
     DestChainConfig memory destChainConfig = s_destChainConfigs[destChainSelector];
     if (!destChainConfig.isEnabled) revert DestinationChainNotEnabled(destChainSelector);
-    FeeTokenConfig memory feeTokenConfig = s_feeTokenConfigs[message.feeToken];
-    if (!feeTokenConfig.isFeeToken) revert FeeTokenNotSupported(message.feeToken);
+    FeeTokenConfig memory feeTokenConfig = s_feeTokenConfigs[feeToken];
+    if (!feeTokenConfig.isFeeToken) revert FeeTokenNotSupported(feeToken);
 
     _validateMessage(destChainConfig, message.data.length, message.tokenAmounts.length, message.receiver);
-    uint256 gasLimit = _parseExtraArgs(destChainConfig, message.extraArgs).gasLimit;
+    args = _parseExtraArgs(destChainConfig, message.extraArgs);
 
-    uint224 feeTokenPrice = _getValidatedTokenPrice(message.feeToken);
+    feeTokenPrice = _getValidatedTokenPrice(feeToken);
     uint224 packedGasPrice = _getValidatedGasPrice(destChainSelector, destChainConfig.gasPriceStalenessThreshold);
 
     TokenTransferCost memory tokenCost;
     if (message.tokenAmounts.length > 0) {
-      tokenCost =
-        _getTokenTransferCost(destChainConfig, destChainSelector, message.feeToken, feeTokenPrice, message.tokenAmounts);
+      tokenCost = _getTokenTransferCost(destChainConfig, destChainSelector, feeToken, feeTokenPrice, message.tokenAmounts);
     } else {
       tokenCost.premiumUSDWei = uint256(destChainConfig.networkFeeUSDCents) * 1e16;
     }
@@ -293,11 +344,11 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
       );
     }
 
-    uint256 executionGas = gasLimit + destChainConfig.destGasOverhead
+    uint256 executionGas = args.gasLimit + destChainConfig.destGasOverhead
       + _payloadGas(destChainConfig, message.data.length) + tokenCost.gas;
     totalUSD36 += uint256(uint112(packedGasPrice)) * executionGas * destChainConfig.gasMultiplierWeiPerEth;
 
-    return totalUSD36 / feeTokenPrice;
+    return (totalUSD36 / feeTokenPrice, feeTokenPrice, args);
   }
 
   /// @dev Data gas: `base` per byte up to the threshold, `high` per byte above it.

@@ -150,17 +150,15 @@ contract RouterSendTest is CoreSrcSetup {
     bytes32 messageId = s_router.ccipSend{value: paid}(DEST_CHAIN, _message(address(0)));
     assertTrue(messageId != bytes32(0));
     assertEq(USER.balance, 100 ether - paid);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), paid);
-    assertEq(s_weth.balanceOf(address(s_router)), 0);
-    assertEq(address(s_router).balance, 0);
     assertEq(s_onRamp.getExpectedNextSequenceNumber(DEST_CHAIN), 2);
+    _assertNativeFeesHeldThenWithdrawn(paid);
   }
 
   function test_ccipSend_native_exactFee() public {
     uint256 fee = s_router.getFee(DEST_CHAIN, _message(address(0)));
     vm.prank(USER);
     s_router.ccipSend{value: fee}(DEST_CHAIN, _message(address(0)));
-    assertEq(s_weth.balanceOf(address(s_onRamp)), fee);
+    _assertNativeFeesHeldThenWithdrawn(fee);
   }
 
   function test_ccipSend_native_insufficient_reverts() public {
@@ -211,7 +209,7 @@ contract RouterSendTest is CoreSrcSetup {
     s_router.ccipSend{value: fee}(DEST_CHAIN, message);
     vm.stopPrank();
     assertEq(s_token.balanceOf(address(s_pool)), 7e18);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), fee);
+    _assertNativeFeesHeldThenWithdrawn(fee);
   }
 
   function test_ccipSend_tokenWithoutPool_reverts() public {
@@ -268,6 +266,7 @@ contract RouterSendTest is CoreSrcSetup {
     assertEq(s_link.balanceOf(USER), 1_000e18);
     assertEq(s_token.balanceOf(USER), 1_000e18);
     assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
+    assertEq(address(s_onRamp).balance, 0);
     assertEq(s_token.balanceOf(address(s_pool)), 0);
   }
 
@@ -279,8 +278,8 @@ contract RouterSendTest is CoreSrcSetup {
     uint256 value = fee + bound(extra, 0, 1 ether);
     vm.prank(USER);
     s_router.ccipSend{value: value}(DEST_CHAIN, message);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), value);
     assertEq(USER.balance, 100 ether - value);
+    _assertNativeFeesHeldThenWithdrawn(value);
   }
 }
 

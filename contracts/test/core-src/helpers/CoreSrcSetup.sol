@@ -164,6 +164,21 @@ abstract contract CoreSrcSetup is Test {
     s_feeQuoter.updatePrices(Internal.PriceUpdates({tokenPriceUpdates: tokenPrices, gasPriceUpdates: gasPrices}));
   }
 
+  /// @dev Native fees are held by the OnRamp as native and leave, wrapped, through withdrawFeeTokens: checks both.
+  function _assertNativeFeesHeldThenWithdrawn(uint256 expected) internal {
+    assertEq(address(s_onRamp).balance, expected, "native held by the OnRamp");
+    assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
+    assertEq(address(s_router).balance, 0, "the Router holds nothing");
+    assertEq(s_weth.balanceOf(address(s_router)), 0);
+    uint256 before = s_weth.balanceOf(FEE_AGGREGATOR);
+    address[] memory tokens = new address[](1);
+    tokens[0] = address(s_weth);
+    s_onRamp.withdrawFeeTokens(tokens);
+    assertEq(s_weth.balanceOf(FEE_AGGREGATOR) - before, expected, "withdrawn as wrapped native");
+    assertEq(address(s_onRamp).balance, 0);
+    assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
+  }
+
   function _message(address feeToken) internal pure returns (Client.EVM2AnyMessage memory) {
     return Client.EVM2AnyMessage({
       receiver: abi.encode(RECEIVER),

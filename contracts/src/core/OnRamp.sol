@@ -97,11 +97,15 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   address private immutable i_nonceManager;
   address private immutable i_tokenAdminRegistry;
 
-  /// @dev The fee quoter, an "interceptor set" flag and the native fee token's tag share the slot every send reads,
-  /// so a lane without an interceptor never reads the interceptor's slot and native sends never read the token's.
-  address private s_feeQuoter; // ───────╮
-  bool private s_hasMessageInterceptor; // │
-  uint88 private s_nativeFeeTokenTag; // ──╯ _nativeFeeTokenTag(s_nativeFeeToken), 0 before the first native fee
+  /// @dev The slot every send reads (once): a lane without an interceptor never reads the interceptor's slot and
+  /// native sends never read the native fee token's.
+  struct SendConfig {
+    address feeQuoter; // ─────────╮
+    bool hasMessageInterceptor; // │
+    uint88 nativeFeeTokenTag; // ──╯ _nativeFeeTokenTag(s_nativeFeeToken), 0 before the first native fee
+  }
+
+  SendConfig private s_sendConfig;
   address private s_messageInterceptor;
   address private s_feeAggregator;
   address private s_allowlistAdmin;
@@ -145,7 +149,9 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     uint256 feeTokenAmount,
     address originalSender
   ) external returns (bytes32 messageId) {
-    (messageId,) = _forwardFromRouter(destChainSelector, message, message.feeToken, feeTokenAmount, originalSender, false);
+    (messageId,) = _forwardFromRouter(
+      destChainSelector, message, message.feeToken, feeTokenAmount, originalSender, false
+    );
     return messageId;
   }
 
@@ -177,31 +183,31 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     if (t_reentrancyGuardEntered) revert ReentrancyGuardReentrantCall();
     t_reentrancyGuardEntered = true;
 
-    DestChainConfig memory destChainConfig = s_destChainConfigs[destChainSelector];
+    // The lane's slot is read once and written once (a memory copy would read it once per field).
+    uint256 destChainWord = _loadDestChainWord(destChainSelector);
     // A zero router (paused or unknown lane) matches no caller.
-    if (msg.sender != address(destChainConfig.router)) revert MustBeCalledByRouter();
+    if (msg.sender != address(uint160(destChainWord >> 72))) revert MustBeCalledByRouter();
     // The subject check includes the global curse, so our Router does not ask the RMN itself.
     if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) _revertCursed(destChainSelector, quoted);
     if (originalSender == address(0)) revert RouterMustSetOriginalSender();
-    if (destChainConfig.allowlistEnabled && !s_allowedSenders[destChainSelector].contains(originalSender)) {
+    if (uint8(destChainWord >> 64) != 0 && !s_allowedSenders[destChainSelector].contains(originalSender)) {
       revert SenderNotAllowed(originalSender);
     }
 
-    address feeQuoter = s_feeQuoter;
-    if (s_hasMessageInterceptor) {
+    SendConfig memory sendConfig = s_sendConfig;
+    if (sendConfig.hasMessageInterceptor) {
       IMessageInterceptor(s_messageInterceptor).onOutboundMessage(destChainSelector, message);
     }
 
     Internal.EVM2AnyRampMessage memory newMessage;
     newMessage.feeToken = feeToken;
     newMessage.feeTokenAmount = feeTokenAmount;
-    if (!_processFee(feeQuoter, destChainSelector, message, newMessage, quoted)) {
+    if (!_processFee(sendConfig, destChainSelector, message, newMessage, quoted)) {
       newMessage.header.nonce =
         INonceManager(i_nonceManager).getIncrementedOutboundNonce(destChainSelector, originalSender);
     }
 
-    uint64 sequenceNumber = destChainConfig.sequenceNumber + 1;
-    s_destChainConfigs[destChainSelector].sequenceNumber = sequenceNumber;
+    uint64 sequenceNumber = _storeNextSequenceNumber(destChainSelector, destChainWord);
 
     newMessage.header.sourceChainSelector = i_chainSelector;
     newMessage.header.destChainSelector = destChainSelector;
@@ -212,7 +218,7 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
 
     newMessage.tokenAmounts = new Internal.EVM2AnyTokenTransfer[](message.tokenAmounts.length);
     if (message.tokenAmounts.length != 0) {
-      _lockOrBurnTokens(feeQuoter, destChainSelector, message.tokenAmounts, newMessage);
+      _lockOrBurnTokens(sendConfig.feeQuoter, destChainSelector, message.tokenAmounts, newMessage);
     }
 
     newMessage.header.messageId =
@@ -227,25 +233,52 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   /// @dev Fills the fee fields and extraArgs of `newMessage` (whose feeToken and feeTokenAmount hold what was paid).
   /// @return isOutOfOrderExecution whether the message is unordered (nonce 0)
   function _processFee(
-    address feeQuoter,
+    SendConfig memory sendConfig,
     uint64 destChainSelector,
     Client.EVM2AnyMessage calldata message,
     Internal.EVM2AnyRampMessage memory newMessage,
     bool quoted
   ) internal returns (bool isOutOfOrderExecution) {
     if (quoted) {
-      if (message.feeToken == address(0)) _trackNativeFeeToken(newMessage.feeToken);
-      (newMessage.feeTokenAmount, newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs) = IFeeQuoter(
-        feeQuoter
-      ).quoteAndProcessMessageArgs(destChainSelector, message, newMessage.feeToken, newMessage.feeTokenAmount);
+      if (message.feeToken == address(0)) {
+        _trackNativeFeeToken(sendConfig.nativeFeeTokenTag, newMessage.feeToken);
+      }
+      uint256 gasLimit;
+      (newMessage.feeTokenAmount, newMessage.feeValueJuels, isOutOfOrderExecution, gasLimit) = IFeeQuoter(
+          sendConfig.feeQuoter
+        ).quoteAndProcessMessageArgs(destChainSelector, message, newMessage.feeToken, newMessage.feeTokenAmount);
+      // Re-encoded here rather than returned as bytes by the fee quoter (cheaper to pass two words).
+      newMessage.extraArgs = Client._argsToBytes(
+        Client.GenericExtraArgsV2({gasLimit: gasLimit, allowOutOfOrderExecution: isOutOfOrderExecution})
+      );
     } else {
       // The token receiver it returns is the message receiver: only EVM destinations are configurable.
-      (newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs,) = IFeeQuoter(feeQuoter)
+      (newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs,) = IFeeQuoter(sendConfig.feeQuoter)
         .processMessageArgs(
-        destChainSelector, newMessage.feeToken, newMessage.feeTokenAmount, message.extraArgs, message.receiver
-      );
+          destChainSelector, newMessage.feeToken, newMessage.feeTokenAmount, message.extraArgs, message.receiver
+        );
     }
     return isOutOfOrderExecution;
+  }
+
+  /// @dev The DestChainConfig slot: sequenceNumber in bits 0-63, allowlistEnabled in 64-71, router in 72-231.
+  function _loadDestChainWord(uint64 destChainSelector) internal view returns (uint256 word) {
+    DestChainConfig storage config = s_destChainConfigs[destChainSelector];
+    assembly ("memory-safe") {
+      word := sload(config.slot)
+    }
+  }
+
+  function _storeNextSequenceNumber(uint64 destChainSelector, uint256 destChainWord)
+    internal
+    returns (uint64 sequenceNumber)
+  {
+    sequenceNumber = uint64(destChainWord) + 1;
+    destChainWord = (destChainWord & ~uint256(type(uint64).max)) | sequenceNumber;
+    DestChainConfig storage config = s_destChainConfigs[destChainSelector];
+    assembly ("memory-safe") {
+      sstore(config.slot, destChainWord)
+    }
   }
 
   /// @dev Our Router no longer asks the RMN about the global curse before sending: report it with the Router's error.
@@ -256,15 +289,15 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
 
   /// @dev Remembers which token the native fees held here are accounted in, so withdrawFeeTokens can wrap them.
   /// The hot path only compares a tag packed in the fee quoter's slot (no extra SLOAD).
-  function _trackNativeFeeToken(address wrappedNative) internal {
+  function _trackNativeFeeToken(uint88 currentTag, address wrappedNative) internal {
     uint88 tag = _nativeFeeTokenTag(wrappedNative);
-    if (tag == s_nativeFeeTokenTag) return;
+    if (tag == currentTag) return;
     // First native fee, or the Router's wrapped native changed: what is held so far is the previous token's.
     address previous = s_nativeFeeToken;
     uint256 heldBefore = address(this).balance - msg.value;
     if (previous != address(0) && heldBefore != 0) IWrappedNative(previous).deposit{value: heldBefore}();
     s_nativeFeeToken = wrappedNative;
-    s_nativeFeeTokenTag = tag;
+    s_sendConfig.nativeFeeTokenTag = tag;
     emit NativeFeeTokenSet(wrappedNative);
   }
 
@@ -329,7 +362,7 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     returns (uint256 feeTokenAmount)
   {
     if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) revert CursedByRMN(destChainSelector);
-    return IFeeQuoter(s_feeQuoter).getValidatedFee(destChainSelector, message);
+    return IFeeQuoter(s_sendConfig.feeQuoter).getValidatedFee(destChainSelector, message);
   }
 
   /// @inheritdoc IEVM2AnyOnRampClient
@@ -364,7 +397,7 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
 
   function getDynamicConfig() public view returns (DynamicConfig memory) {
     return DynamicConfig({
-      feeQuoter: s_feeQuoter,
+      feeQuoter: s_sendConfig.feeQuoter,
       reentrancyGuardEntered: t_reentrancyGuardEntered,
       messageInterceptor: s_messageInterceptor,
       feeAggregator: s_feeAggregator,
@@ -382,8 +415,8 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
         || dynamicConfig.reentrancyGuardEntered
     ) revert InvalidConfig();
 
-    s_feeQuoter = dynamicConfig.feeQuoter;
-    s_hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
+    s_sendConfig.feeQuoter = dynamicConfig.feeQuoter;
+    s_sendConfig.hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
     s_messageInterceptor = dynamicConfig.messageInterceptor;
     s_feeAggregator = dynamicConfig.feeAggregator;
     s_allowlistAdmin = dynamicConfig.allowlistAdmin;

@@ -112,9 +112,8 @@ contract Router is IRouter, IRouterClient, ITypeAndVersion, Ownable2Step {
     }
 
     uint256 feeTokenAmount;
-    (messageId, feeTokenAmount) = IEVM2AnyOnRampClient(onRamp).forwardFromRouterQuoted(
-      destinationChainSelector, message, address(0), msg.sender
-    );
+    (messageId, feeTokenAmount) =
+      IEVM2AnyOnRampClient(onRamp).forwardFromRouterQuoted(destinationChainSelector, message, address(0), msg.sender);
     // Pulled straight into the OnRamp: the Router never holds fees. A failed pull reverts the whole send.
     IERC20(feeToken).safeTransferFrom(msg.sender, onRamp, feeTokenAmount);
     return messageId;

@@ -19,16 +19,13 @@ interface IFeeQuoter {
   /// @return feeTokenAmount what the sender pays: the value sent (native), else exactly the fee
   /// @return msgFeeJuels feeTokenAmount valued in LINK juels (at most maxFeeJuelsPerMsg)
   /// @return isOutOfOrderExecution whether the message is unordered (nonce 0)
-  /// @return convertedExtraArgs the extraArgs re-encoded as GenericExtraArgsV2
+  /// @return gasLimit the validated gas limit (with isOutOfOrderExecution, the message's GenericExtraArgsV2)
   function quoteAndProcessMessageArgs(
     uint64 destChainSelector,
     Client.EVM2AnyMessage calldata message,
     address feeToken,
     uint256 nativeFeeTokenAmount
-  )
-    external
-    view
-    returns (uint256 feeTokenAmount, uint256 msgFeeJuels, bool isOutOfOrderExecution, bytes memory convertedExtraArgs);
+  ) external view returns (uint256 feeTokenAmount, uint256 msgFeeJuels, bool isOutOfOrderExecution, uint256 gasLimit);
 
   /// @notice Validates and normalises the message arguments for the OnRamp.
   /// @return msgFeeJuels the fee valued in LINK juels

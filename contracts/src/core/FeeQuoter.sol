@@ -34,6 +34,8 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
   error InvalidFeeRange(uint256 minFeeUSDCents, uint256 maxFeeUSDCents);
   error InvalidDestBytesOverhead(address token, uint32 destBytesOverhead);
   error InvalidChainFamilySelector(bytes4 chainFamilySelector);
+  /// @dev Same selector as IRouterClient's: a short native payment fails with the Router's error.
+  error InsufficientFeeTokenAmount();
 
   event FeeTokenAdded(address indexed feeToken);
   event FeeTokenRemoved(address indexed feeToken);
@@ -110,10 +112,15 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     uint64 premiumMultiplierWeiPerEth; // 1e18 = 1x
   }
 
-  /// @dev Everything the fee needs to know about a fee token besides its price, in one slot.
-  struct FeeTokenConfig {
-    uint64 premiumMultiplierWeiPerEth;
-    bool isFeeToken;
+  /// @dev A token's price and fee-token config in one slot, so pricing a message reads one slot per fee token.
+  /// Prices are uint224 in the ABI; the few that do not fit in 144 bits (> 2.2e43, e.g. a $22M token with 0
+  /// decimals) live in s_wideUsdPerToken instead.
+  struct TokenState {
+    uint144 usdPerToken; // ───────────────╮ the price, unless isWidePrice
+    uint32 timestamp; //                    │ of the last price update; 0 = never
+    uint64 premiumMultiplierWeiPerEth; //   │ 1e18 = 1x
+    bool isFeeToken; //                     │
+    bool isWidePrice; // ───────────────────╯ the price is in s_wideUsdPerToken
   }
 
   string public constant override typeAndVersion = "FeeQuoter 1.6.0";
@@ -130,8 +137,8 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
 
   mapping(uint64 destChainSelector => DestChainConfig) internal s_destChainConfigs;
   mapping(uint64 destChainSelector => Internal.TimestampedPackedUint224) internal s_usdPerUnitGasByDestChainSelector;
-  mapping(address token => Internal.TimestampedPackedUint224) internal s_usdPerToken;
-  mapping(address token => FeeTokenConfig) internal s_feeTokenConfigs;
+  mapping(address token => TokenState) internal s_tokenStates;
+  mapping(address token => uint224 usdPerToken) internal s_wideUsdPerToken;
   mapping(uint64 destChainSelector => mapping(address token => TokenTransferFeeConfig)) internal
     s_tokenTransferFeeConfig;
   EnumerableSet.AddressSet internal s_feeTokens;
@@ -161,13 +168,18 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
 
   /// @inheritdoc IFeeQuoter
   function getTokenPrice(address token) public view returns (Internal.TimestampedPackedUint224 memory) {
-    return s_usdPerToken[token];
+    TokenState memory state = s_tokenStates[token];
+    return Internal.TimestampedPackedUint224({value: _price(token, state), timestamp: state.timestamp});
   }
 
-  function getTokenPrices(address[] calldata tokens) external view returns (Internal.TimestampedPackedUint224[] memory) {
+  function getTokenPrices(address[] calldata tokens)
+    external
+    view
+    returns (Internal.TimestampedPackedUint224[] memory)
+  {
     Internal.TimestampedPackedUint224[] memory prices = new Internal.TimestampedPackedUint224[](tokens.length);
     for (uint256 i = 0; i < tokens.length; ++i) {
-      prices[i] = s_usdPerToken[tokens[i]];
+      prices[i] = getTokenPrice(tokens[i]);
     }
     return prices;
   }
@@ -209,8 +221,17 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     uint32 timestamp = uint32(block.timestamp);
     for (uint256 i = 0; i < priceUpdates.tokenPriceUpdates.length; ++i) {
       Internal.TokenPriceUpdate calldata update = priceUpdates.tokenPriceUpdates[i];
-      s_usdPerToken[update.sourceToken] =
-        Internal.TimestampedPackedUint224({value: update.usdPerToken, timestamp: timestamp});
+      // Read-modify-write: the cold SLOAD makes the SSTORE warm, so keeping the fee config costs ~100 gas.
+      TokenState memory state = s_tokenStates[update.sourceToken];
+      state.timestamp = timestamp;
+      state.isWidePrice = update.usdPerToken > type(uint144).max;
+      if (state.isWidePrice) {
+        state.usdPerToken = 0;
+        s_wideUsdPerToken[update.sourceToken] = update.usdPerToken;
+      } else {
+        state.usdPerToken = uint144(update.usdPerToken);
+      }
+      s_tokenStates[update.sourceToken] = state;
       emit UsdPerTokenUpdated(update.sourceToken, update.usdPerToken, block.timestamp);
     }
     for (uint256 i = 0; i < priceUpdates.gasPriceUpdates.length; ++i) {
@@ -222,29 +243,39 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
   }
 
   function _getValidatedTokenPrice(address token) internal view returns (uint224) {
-    Internal.TimestampedPackedUint224 memory price = s_usdPerToken[token];
-    if (price.timestamp == 0 || price.value == 0) revert TokenNotSupported(token);
+    return _validatedPrice(token, s_tokenStates[token]);
+  }
+
+  function _validatedPrice(address token, TokenState memory state) internal view returns (uint224 price) {
+    price = _price(token, state);
+    if (state.timestamp == 0 || price == 0) revert TokenNotSupported(token);
     uint256 threshold = i_tokenPriceStalenessThreshold;
     if (threshold != 0) {
-      uint256 timePassed = block.timestamp - price.timestamp;
+      uint256 timePassed = block.timestamp - state.timestamp;
       if (timePassed > threshold) revert StaleTokenPrice(token, threshold, timePassed);
     }
-    return price.value;
+    return price;
+  }
+
+  function _price(address token, TokenState memory state) internal view returns (uint224) {
+    return state.isWidePrice ? s_wideUsdPerToken[token] : state.usdPerToken;
   }
 
   /// @dev A gas price of 0 is allowed (free chains); an unset or stale one is not.
-  function _getValidatedGasPrice(uint64 destChainSelector, uint32 stalenessThreshold)
-    internal
-    view
-    returns (uint224)
-  {
-    Internal.TimestampedPackedUint224 memory gasPrice = s_usdPerUnitGasByDestChainSelector[destChainSelector];
-    if (gasPrice.timestamp == 0) revert ChainNotSupported(destChainSelector);
+  function _getValidatedGasPrice(uint64 destChainSelector, uint32 stalenessThreshold) internal view returns (uint224) {
+    // One SLOAD and no memory struct: measurably cheaper than copying the struct.
+    Internal.TimestampedPackedUint224 storage gasPrice = s_usdPerUnitGasByDestChainSelector[destChainSelector];
+    uint256 word;
+    assembly ("memory-safe") {
+      word := sload(gasPrice.slot)
+    }
+    uint256 timestamp = word >> 224;
+    if (timestamp == 0) revert ChainNotSupported(destChainSelector);
     if (stalenessThreshold != 0) {
-      uint256 timePassed = block.timestamp - gasPrice.timestamp;
+      uint256 timePassed = block.timestamp - timestamp;
       if (timePassed > stalenessThreshold) revert StaleGasPrice(destChainSelector, stalenessThreshold, timePassed);
     }
-    return gasPrice.value;
+    return uint224(word);
   }
 
   // ================================================================
@@ -264,27 +295,67 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     view
     returns (uint256 feeTokenAmount)
   {
+    (feeTokenAmount,,) = _getValidatedFee(destChainSelector, message, message.feeToken);
+    return feeTokenAmount;
+  }
+
+  /// @inheritdoc IFeeQuoter
+  /// @dev The send path of our OnRamp: the message is validated, its extraArgs parsed and its fee priced once, in
+  /// one call (getValidatedFee + processMessageArgs would read the same config and prices twice).
+  function quoteAndProcessMessageArgs(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    address feeToken,
+    uint256 nativeFeeTokenAmount
+  ) external view returns (uint256 feeTokenAmount, uint256 msgFeeJuels, bool isOutOfOrderExecution, uint256 gasLimit) {
+    // A non-native message is priced in its own fee token; only native fees are priced in the given token.
+    if (message.feeToken != address(0)) feeToken = message.feeToken;
+    (uint256 fee, uint224 feeTokenPrice, Client.GenericExtraArgsV2 memory args) =
+      _getValidatedFee(destChainSelector, message, feeToken);
+
+    if (message.feeToken == address(0)) {
+      // Native: all of the value sent is kept, and it must cover the fee.
+      if (nativeFeeTokenAmount < fee) revert InsufficientFeeTokenAmount();
+      feeTokenAmount = nativeFeeTokenAmount;
+    } else {
+      feeTokenAmount = fee;
+    }
+
+    address linkToken = i_linkToken;
+    msgFeeJuels =
+      feeToken == linkToken ? feeTokenAmount : (feeTokenAmount * feeTokenPrice) / _getValidatedTokenPrice(linkToken);
+    if (msgFeeJuels > i_maxFeeJuelsPerMsg) revert MessageFeeTooHigh(msgFeeJuels, i_maxFeeJuelsPerMsg);
+
+    return (feeTokenAmount, msgFeeJuels, args.allowOutOfOrderExecution, args.gasLimit);
+  }
+
+  /// @dev Validates `message` (priced in `feeToken`) and returns its fee, the fee token's price and its parsed extraArgs.
+  function _getValidatedFee(uint64 destChainSelector, Client.EVM2AnyMessage calldata message, address feeToken)
+    internal
+    view
+    returns (uint256 feeTokenAmount, uint224 feeTokenPrice, Client.GenericExtraArgsV2 memory args)
+  {
     DestChainConfig memory destChainConfig = s_destChainConfigs[destChainSelector];
     if (!destChainConfig.isEnabled) revert DestinationChainNotEnabled(destChainSelector);
-    FeeTokenConfig memory feeTokenConfig = s_feeTokenConfigs[message.feeToken];
-    if (!feeTokenConfig.isFeeToken) revert FeeTokenNotSupported(message.feeToken);
+    TokenState memory feeTokenState = s_tokenStates[feeToken];
+    if (!feeTokenState.isFeeToken) revert FeeTokenNotSupported(feeToken);
 
     _validateMessage(destChainConfig, message.data.length, message.tokenAmounts.length, message.receiver);
-    uint256 gasLimit = _parseExtraArgs(destChainConfig, message.extraArgs).gasLimit;
+    args = _parseExtraArgs(destChainConfig, message.extraArgs);
 
-    uint224 feeTokenPrice = _getValidatedTokenPrice(message.feeToken);
+    feeTokenPrice = _validatedPrice(feeToken, feeTokenState);
     uint224 packedGasPrice = _getValidatedGasPrice(destChainSelector, destChainConfig.gasPriceStalenessThreshold);
 
     TokenTransferCost memory tokenCost;
     if (message.tokenAmounts.length > 0) {
       tokenCost =
-        _getTokenTransferCost(destChainConfig, destChainSelector, message.feeToken, feeTokenPrice, message.tokenAmounts);
+        _getTokenTransferCost(destChainConfig, destChainSelector, feeToken, feeTokenPrice, message.tokenAmounts);
     } else {
       tokenCost.premiumUSDWei = uint256(destChainConfig.networkFeeUSDCents) * 1e16;
     }
 
     // USD with 36 decimals from here on: premium x multiplier (1e18 = 1x).
-    uint256 totalUSD36 = tokenCost.premiumUSDWei * feeTokenConfig.premiumMultiplierWeiPerEth;
+    uint256 totalUSD36 = tokenCost.premiumUSDWei * feeTokenState.premiumMultiplierWeiPerEth;
 
     uint256 daGasPrice = uint112(packedGasPrice >> GAS_PRICE_BITS);
     if (destChainConfig.destDataAvailabilityMultiplierBps > 0 && daGasPrice > 0) {
@@ -293,19 +364,19 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
       );
     }
 
-    uint256 executionGas = gasLimit + destChainConfig.destGasOverhead
+    uint256 executionGas = args.gasLimit + destChainConfig.destGasOverhead
       + _payloadGas(destChainConfig, message.data.length) + tokenCost.gas;
     totalUSD36 += uint256(uint112(packedGasPrice)) * executionGas * destChainConfig.gasMultiplierWeiPerEth;
 
-    return totalUSD36 / feeTokenPrice;
+    return (totalUSD36 / feeTokenPrice, feeTokenPrice, args);
   }
 
   /// @dev Data gas: `base` per byte up to the threshold, `high` per byte above it.
   function _payloadGas(DestChainConfig memory destChainConfig, uint256 dataLength) internal pure returns (uint256) {
     uint256 threshold = destChainConfig.destGasPerPayloadByteThreshold;
     if (dataLength <= threshold) return dataLength * destChainConfig.destGasPerPayloadByteBase;
-    return threshold * destChainConfig.destGasPerPayloadByteBase
-      + (dataLength - threshold) * destChainConfig.destGasPerPayloadByteHigh;
+    return threshold * destChainConfig.destGasPerPayloadByteBase + (dataLength - threshold)
+      * destChainConfig.destGasPerPayloadByteHigh;
   }
 
   /// @dev USD (36 decimals) of the data-availability (L1) cost of the message on a rollup destination.
@@ -316,10 +387,10 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     uint256 numberOfTokens,
     uint256 tokenTransferBytesOverhead
   ) internal pure returns (uint256) {
-    uint256 daLengthBytes =
-      MESSAGE_FIXED_BYTES + dataLength + numberOfTokens * MESSAGE_FIXED_BYTES_PER_TOKEN + tokenTransferBytesOverhead;
-    uint256 daGas = daLengthBytes * destChainConfig.destGasPerDataAvailabilityByte
-      + destChainConfig.destDataAvailabilityOverheadGas;
+    uint256 daLengthBytes = MESSAGE_FIXED_BYTES + dataLength + numberOfTokens * MESSAGE_FIXED_BYTES_PER_TOKEN
+      + tokenTransferBytesOverhead;
+    uint256 daGas =
+      daLengthBytes * destChainConfig.destGasPerDataAvailabilityByte + destChainConfig.destDataAvailabilityOverheadGas;
     // bps (1e4) x 1e14 = 1e18: keeps the 36-decimal scale of the other parts.
     return daGas * daGasPrice * destChainConfig.destDataAvailabilityMultiplierBps * 1e14;
   }
@@ -345,8 +416,7 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
 
       uint256 bpsFeeUSDWei = 0;
       if (transferFeeConfig.deciBps > 0) {
-        uint224 tokenPrice =
-          tokenAmount.token == feeToken ? feeTokenPrice : _getValidatedTokenPrice(tokenAmount.token);
+        uint224 tokenPrice = tokenAmount.token == feeToken ? feeTokenPrice : _getValidatedTokenPrice(tokenAmount.token);
         // deciBps: 1e5 = 100%.
         bpsFeeUSDWei = ((uint256(tokenPrice) * tokenAmount.amount) / 1e18) * transferFeeConfig.deciBps / 1e5;
       }
@@ -369,12 +439,19 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     uint256 numberOfTokens,
     bytes calldata receiver
   ) internal pure {
-    if (dataLength > destChainConfig.maxDataBytes) revert MessageTooLarge(destChainConfig.maxDataBytes, dataLength);
+    if (dataLength > destChainConfig.maxDataBytes) {
+      revert MessageTooLarge(destChainConfig.maxDataBytes, dataLength);
+    }
     if (numberOfTokens > destChainConfig.maxNumberOfTokensPerMsg) {
       revert UnsupportedNumberOfTokens(numberOfTokens, destChainConfig.maxNumberOfTokensPerMsg);
     }
-    // Only EVM destinations are configurable (see _applyDestChainConfigUpdates).
-    Internal._validateEVMAddress(receiver);
+    // Only EVM destinations are configurable (see _applyDestChainConfigUpdates). Same rule as
+    // Internal._validateEVMAddress, checked in calldata (no copy of the receiver to memory).
+    if (receiver.length != 32) revert Internal.InvalidEVMAddress(receiver);
+    uint256 encoded = uint256(bytes32(receiver));
+    if (encoded > type(uint160).max || encoded < Internal.PRECOMPILE_SPACE) {
+      revert Internal.InvalidEVMAddress(receiver);
+    }
   }
 
   /// @notice Parses and validates extraArgs against a destination's limits (empty = default gas limit, ordered).
@@ -458,9 +535,8 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
 
       Internal._validateEVMAddress(onRampTokenTransfers[i].destTokenAddress);
 
-      destExecDataPerToken[i] = abi.encode(
-        transferFeeConfig.isEnabled ? transferFeeConfig.destGasOverhead : defaultTokenDestGasOverhead
-      );
+      destExecDataPerToken[i] =
+        abi.encode(transferFeeConfig.isEnabled ? transferFeeConfig.destGasOverhead : defaultTokenDestGasOverhead);
     }
     return destExecDataPerToken;
   }
@@ -490,7 +566,7 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
   }
 
   function getPremiumMultiplierWeiPerEth(address token) external view returns (uint64) {
-    return s_feeTokenConfigs[token].premiumMultiplierWeiPerEth;
+    return s_tokenStates[token].premiumMultiplierWeiPerEth;
   }
 
   /// @inheritdoc IFeeQuoter
@@ -509,7 +585,7 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
     for (uint256 i = 0; i < feeTokensToRemove.length; ++i) {
       address token = feeTokensToRemove[i];
       if (s_feeTokens.remove(token)) {
-        s_feeTokenConfigs[token].isFeeToken = false;
+        s_tokenStates[token].isFeeToken = false;
         emit FeeTokenRemoved(token);
       }
     }
@@ -517,7 +593,7 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
       address token = feeTokensToAdd[i];
       if (token == address(0)) revert ZeroAddressNotAllowed();
       if (s_feeTokens.add(token)) {
-        s_feeTokenConfigs[token].isFeeToken = true;
+        s_tokenStates[token].isFeeToken = true;
         emit FeeTokenAdded(token);
       }
     }
@@ -532,7 +608,7 @@ contract FeeQuoter is IFeeQuoter, AuthorizedCallers, ITypeAndVersion {
 
   function _applyPremiumMultiplierWeiPerEthUpdates(PremiumMultiplierWeiPerEthArgs[] memory args) internal {
     for (uint256 i = 0; i < args.length; ++i) {
-      s_feeTokenConfigs[args[i].token].premiumMultiplierWeiPerEth = args[i].premiumMultiplierWeiPerEth;
+      s_tokenStates[args[i].token].premiumMultiplierWeiPerEth = args[i].premiumMultiplierWeiPerEth;
       emit PremiumMultiplierWeiPerEthUpdated(args[i].token, args[i].premiumMultiplierWeiPerEth);
     }
   }

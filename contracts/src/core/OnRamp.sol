@@ -11,6 +11,7 @@ import {IRMNRemote} from "../interfaces/IRMNRemote.sol";
 import {IRouter} from "../interfaces/IRouter.sol";
 import {ITokenAdminRegistry} from "../interfaces/ITokenAdminRegistry.sol";
 import {ITypeAndVersion} from "../interfaces/ITypeAndVersion.sol";
+import {IWrappedNative} from "../interfaces/IWrappedNative.sol";
 import {Client} from "../libraries/Client.sol";
 import {Internal} from "../libraries/Internal.sol";
 import {Pool} from "../libraries/Pool.sol";
@@ -37,6 +38,9 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   error SenderNotAllowed(address sender);
   error InvalidAllowListRequest(uint64 destChainSelector);
   error ReentrancyGuardReentrantCall();
+  /// @dev Same selectors as the Router's (IRouterClient / Router): the quoted send fails as the Router would.
+  error InvalidMsgValue();
+  error BadARMSignal();
 
   event ConfigSet(StaticConfig staticConfig, DynamicConfig dynamicConfig);
   event DestChainConfigSet(
@@ -48,6 +52,8 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   );
   event AllowListSendersAdded(uint64 indexed destChainSelector, address[] senders);
   event AllowListSendersRemoved(uint64 indexed destChainSelector, address[] senders);
+  /// @notice Native fees held by the OnRamp are (from now on) accounted in, and withdrawn as, `wrappedNative`.
+  event NativeFeeTokenSet(address wrappedNative);
 
   struct StaticConfig {
     uint64 chainSelector;
@@ -91,13 +97,20 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   address private immutable i_nonceManager;
   address private immutable i_tokenAdminRegistry;
 
-  /// @dev The fee quoter and an "interceptor set" flag share a slot so a lane without an interceptor
-  /// never reads the interceptor's slot.
-  address private s_feeQuoter;
-  bool private s_hasMessageInterceptor;
+  /// @dev The slot every send reads (once): a lane without an interceptor never reads the interceptor's slot and
+  /// native sends never read the native fee token's.
+  struct SendConfig {
+    address feeQuoter; // ─────────╮
+    bool hasMessageInterceptor; // │
+    uint88 nativeFeeTokenTag; // ──╯ _nativeFeeTokenTag(s_nativeFeeToken), 0 before the first native fee
+  }
+
+  SendConfig private s_sendConfig;
   address private s_messageInterceptor;
   address private s_feeAggregator;
   address private s_allowlistAdmin;
+  /// @dev The wrapped native the native fees held here are accounted in (the Router's, as of the last native fee).
+  address private s_nativeFeeToken;
 
   /// @dev Transient: the guard costs 200 gas per send instead of two storage writes.
   bool private transient t_reentrancyGuardEntered;
@@ -129,44 +142,72 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
   // ================================================================
 
   /// @inheritdoc IEVM2AnyOnRampClient
-  /// @dev The Router has already moved the fee here and the tokens into their pools.
+  /// @dev The Router has already moved the fee here and the tokens into their pools (v1.6 flow).
   function forwardFromRouter(
     uint64 destChainSelector,
     Client.EVM2AnyMessage calldata message,
     uint256 feeTokenAmount,
     address originalSender
-  ) external returns (bytes32) {
+  ) external returns (bytes32 messageId) {
+    (messageId,) = _forwardFromRouter(
+      destChainSelector, message, message.feeToken, feeTokenAmount, originalSender, false
+    );
+    return messageId;
+  }
+
+  /// @inheritdoc IEVM2AnyOnRampClient
+  /// @dev Native fees stay here as native (no wrap + transfer per message, ~18k gas); withdrawFeeTokens wraps them.
+  function forwardFromRouterQuoted(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    address wrappedNative,
+    address originalSender
+  ) external payable returns (bytes32, uint256) {
+    address feeToken = message.feeToken;
+    if (feeToken == address(0)) feeToken = wrappedNative;
+    else if (msg.value != 0) revert InvalidMsgValue();
+    return _forwardFromRouter(destChainSelector, message, feeToken, msg.value, originalSender, true);
+  }
+
+  /// @param feeToken the token the fee is paid in (the wrapped native for native fees)
+  /// @param feeTokenAmount the fee paid (v1.6 flow), or the value sent (quoted flow)
+  /// @param quoted whether the fee is priced and checked here (our Router) rather than prepaid (v1.6 flow)
+  function _forwardFromRouter(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    address feeToken,
+    uint256 feeTokenAmount,
+    address originalSender,
+    bool quoted
+  ) internal returns (bytes32, uint256) {
     if (t_reentrancyGuardEntered) revert ReentrancyGuardReentrantCall();
     t_reentrancyGuardEntered = true;
 
-    DestChainConfig memory destChainConfig = s_destChainConfigs[destChainSelector];
+    // The lane's slot is read once and written once (a memory copy would read it once per field).
+    uint256 destChainWord = _loadDestChainWord(destChainSelector);
     // A zero router (paused or unknown lane) matches no caller.
-    if (msg.sender != address(destChainConfig.router)) revert MustBeCalledByRouter();
-    if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) revert CursedByRMN(destChainSelector);
+    if (msg.sender != address(uint160(destChainWord >> 72))) revert MustBeCalledByRouter();
+    // The subject check includes the global curse, so our Router does not ask the RMN itself.
+    if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) _revertCursed(destChainSelector, quoted);
     if (originalSender == address(0)) revert RouterMustSetOriginalSender();
-    if (destChainConfig.allowlistEnabled && !s_allowedSenders[destChainSelector].contains(originalSender)) {
+    if (uint8(destChainWord >> 64) != 0 && !s_allowedSenders[destChainSelector].contains(originalSender)) {
       revert SenderNotAllowed(originalSender);
     }
 
-    address feeQuoter = s_feeQuoter;
-    if (s_hasMessageInterceptor) {
+    SendConfig memory sendConfig = s_sendConfig;
+    if (sendConfig.hasMessageInterceptor) {
       IMessageInterceptor(s_messageInterceptor).onOutboundMessage(destChainSelector, message);
     }
 
     Internal.EVM2AnyRampMessage memory newMessage;
-    bytes memory tokenReceiver;
-    {
-      bool isOutOfOrderExecution;
-      (newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs, tokenReceiver) = IFeeQuoter(feeQuoter)
-        .processMessageArgs(destChainSelector, message.feeToken, feeTokenAmount, message.extraArgs, message.receiver);
-      if (!isOutOfOrderExecution) {
-        newMessage.header.nonce =
-          INonceManager(i_nonceManager).getIncrementedOutboundNonce(destChainSelector, originalSender);
-      }
+    newMessage.feeToken = feeToken;
+    newMessage.feeTokenAmount = feeTokenAmount;
+    if (!_processFee(sendConfig, destChainSelector, message, newMessage, quoted)) {
+      newMessage.header.nonce =
+        INonceManager(i_nonceManager).getIncrementedOutboundNonce(destChainSelector, originalSender);
     }
 
-    uint64 sequenceNumber = destChainConfig.sequenceNumber + 1;
-    s_destChainConfigs[destChainSelector].sequenceNumber = sequenceNumber;
+    uint64 sequenceNumber = _storeNextSequenceNumber(destChainSelector, destChainWord);
 
     newMessage.header.sourceChainSelector = i_chainSelector;
     newMessage.header.destChainSelector = destChainSelector;
@@ -174,23 +215,10 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     newMessage.sender = originalSender;
     newMessage.data = message.data;
     newMessage.receiver = message.receiver;
-    newMessage.feeToken = message.feeToken;
-    newMessage.feeTokenAmount = feeTokenAmount;
 
-    uint256 numberOfTokens = message.tokenAmounts.length;
-    newMessage.tokenAmounts = new Internal.EVM2AnyTokenTransfer[](numberOfTokens);
-    if (numberOfTokens != 0) {
-      // Pools are external code: everything they can influence is validated by the fee quoter afterwards.
-      for (uint256 i = 0; i < numberOfTokens; ++i) {
-        newMessage.tokenAmounts[i] =
-          _lockOrBurnSingleToken(message.tokenAmounts[i], destChainSelector, tokenReceiver, originalSender);
-      }
-      bytes[] memory destExecDataPerToken = IFeeQuoter(feeQuoter).processPoolReturnData(
-        destChainSelector, newMessage.tokenAmounts, message.tokenAmounts
-      );
-      for (uint256 i = 0; i < numberOfTokens; ++i) {
-        newMessage.tokenAmounts[i].destExecData = destExecDataPerToken[i];
-      }
+    newMessage.tokenAmounts = new Internal.EVM2AnyTokenTransfer[](message.tokenAmounts.length);
+    if (message.tokenAmounts.length != 0) {
+      _lockOrBurnTokens(sendConfig.feeQuoter, destChainSelector, message.tokenAmounts, newMessage);
     }
 
     newMessage.header.messageId =
@@ -199,7 +227,101 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     emit CCIPMessageSent(destChainSelector, sequenceNumber, newMessage);
 
     t_reentrancyGuardEntered = false;
-    return newMessage.header.messageId;
+    return (newMessage.header.messageId, newMessage.feeTokenAmount);
+  }
+
+  /// @dev Fills the fee fields and extraArgs of `newMessage` (whose feeToken and feeTokenAmount hold what was paid).
+  /// @return isOutOfOrderExecution whether the message is unordered (nonce 0)
+  function _processFee(
+    SendConfig memory sendConfig,
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    Internal.EVM2AnyRampMessage memory newMessage,
+    bool quoted
+  ) internal returns (bool isOutOfOrderExecution) {
+    if (quoted) {
+      if (message.feeToken == address(0)) {
+        _trackNativeFeeToken(sendConfig.nativeFeeTokenTag, newMessage.feeToken);
+      }
+      uint256 gasLimit;
+      (newMessage.feeTokenAmount, newMessage.feeValueJuels, isOutOfOrderExecution, gasLimit) = IFeeQuoter(
+          sendConfig.feeQuoter
+        ).quoteAndProcessMessageArgs(destChainSelector, message, newMessage.feeToken, newMessage.feeTokenAmount);
+      // Re-encoded here rather than returned as bytes by the fee quoter (cheaper to pass two words).
+      newMessage.extraArgs = Client._argsToBytes(
+        Client.GenericExtraArgsV2({gasLimit: gasLimit, allowOutOfOrderExecution: isOutOfOrderExecution})
+      );
+    } else {
+      // The token receiver it returns is the message receiver: only EVM destinations are configurable.
+      (newMessage.feeValueJuels, isOutOfOrderExecution, newMessage.extraArgs,) = IFeeQuoter(sendConfig.feeQuoter)
+        .processMessageArgs(
+          destChainSelector, newMessage.feeToken, newMessage.feeTokenAmount, message.extraArgs, message.receiver
+        );
+    }
+    return isOutOfOrderExecution;
+  }
+
+  /// @dev The DestChainConfig slot: sequenceNumber in bits 0-63, allowlistEnabled in 64-71, router in 72-231.
+  function _loadDestChainWord(uint64 destChainSelector) internal view returns (uint256 word) {
+    DestChainConfig storage config = s_destChainConfigs[destChainSelector];
+    assembly ("memory-safe") {
+      word := sload(config.slot)
+    }
+  }
+
+  function _storeNextSequenceNumber(uint64 destChainSelector, uint256 destChainWord)
+    internal
+    returns (uint64 sequenceNumber)
+  {
+    sequenceNumber = uint64(destChainWord) + 1;
+    destChainWord = (destChainWord & ~uint256(type(uint64).max)) | sequenceNumber;
+    DestChainConfig storage config = s_destChainConfigs[destChainSelector];
+    assembly ("memory-safe") {
+      sstore(config.slot, destChainWord)
+    }
+  }
+
+  /// @dev Our Router no longer asks the RMN about the global curse before sending: report it with the Router's error.
+  function _revertCursed(uint64 destChainSelector, bool quoted) internal view {
+    if (quoted && i_rmnRemote.isCursed()) revert BadARMSignal();
+    revert CursedByRMN(destChainSelector);
+  }
+
+  /// @dev Remembers which token the native fees held here are accounted in, so withdrawFeeTokens can wrap them.
+  /// The hot path only compares a tag packed in the fee quoter's slot (no extra SLOAD).
+  function _trackNativeFeeToken(uint88 currentTag, address wrappedNative) internal {
+    uint88 tag = _nativeFeeTokenTag(wrappedNative);
+    if (tag == currentTag) return;
+    // First native fee, or the Router's wrapped native changed: what is held so far is the previous token's.
+    address previous = s_nativeFeeToken;
+    uint256 heldBefore = address(this).balance - msg.value;
+    if (previous != address(0) && heldBefore != 0) IWrappedNative(previous).deposit{value: heldBefore}();
+    s_nativeFeeToken = wrappedNative;
+    s_sendConfig.nativeFeeTokenTag = tag;
+    emit NativeFeeTokenSet(wrappedNative);
+  }
+
+  /// @dev Never 0 (the unset tag), so the first native fee is always recorded.
+  function _nativeFeeTokenTag(address token) internal pure returns (uint88) {
+    return uint88(uint160(token)) | 1;
+  }
+
+  /// @dev Pools are external code: everything they can influence is validated by the fee quoter afterwards.
+  function _lockOrBurnTokens(
+    address feeQuoter,
+    uint64 destChainSelector,
+    Client.EVMTokenAmount[] calldata tokenAmounts,
+    Internal.EVM2AnyRampMessage memory newMessage
+  ) internal {
+    for (uint256 i = 0; i < tokenAmounts.length; ++i) {
+      newMessage.tokenAmounts[i] =
+        _lockOrBurnSingleToken(tokenAmounts[i], destChainSelector, newMessage.receiver, newMessage.sender);
+    }
+    bytes[] memory destExecDataPerToken =
+      IFeeQuoter(feeQuoter).processPoolReturnData(destChainSelector, newMessage.tokenAmounts, tokenAmounts);
+    for (uint256 i = 0; i < tokenAmounts.length; ++i) {
+      newMessage.tokenAmounts[i].destExecData = destExecDataPerToken[i];
+    }
   }
 
   function _lockOrBurnSingleToken(
@@ -240,7 +362,7 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     returns (uint256 feeTokenAmount)
   {
     if (i_rmnRemote.isCursed(bytes16(uint128(destChainSelector)))) revert CursedByRMN(destChainSelector);
-    return IFeeQuoter(s_feeQuoter).getValidatedFee(destChainSelector, message);
+    return IFeeQuoter(s_sendConfig.feeQuoter).getValidatedFee(destChainSelector, message);
   }
 
   /// @inheritdoc IEVM2AnyOnRampClient
@@ -275,7 +397,7 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
 
   function getDynamicConfig() public view returns (DynamicConfig memory) {
     return DynamicConfig({
-      feeQuoter: s_feeQuoter,
+      feeQuoter: s_sendConfig.feeQuoter,
       reentrancyGuardEntered: t_reentrancyGuardEntered,
       messageInterceptor: s_messageInterceptor,
       feeAggregator: s_feeAggregator,
@@ -293,8 +415,8 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
         || dynamicConfig.reentrancyGuardEntered
     ) revert InvalidConfig();
 
-    s_feeQuoter = dynamicConfig.feeQuoter;
-    s_hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
+    s_sendConfig.feeQuoter = dynamicConfig.feeQuoter;
+    s_sendConfig.hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
     s_messageInterceptor = dynamicConfig.messageInterceptor;
     s_feeAggregator = dynamicConfig.feeAggregator;
     s_allowlistAdmin = dynamicConfig.allowlistAdmin;
@@ -373,11 +495,17 @@ contract OnRamp is IEVM2AnyOnRampClient, ITypeAndVersion, Ownable2Step {
     }
   }
 
-  /// @notice Sends the whole balance of each fee token to the fee aggregator (callable by anyone).
+  /// @notice Sends the whole balance of each fee token to the fee aggregator (callable by anyone). Native fees are
+  /// held as native and wrapped here first, so they leave as the wrapped native token named in their events.
   function withdrawFeeTokens(address[] calldata feeTokens) external {
     address feeAggregator = s_feeAggregator;
+    address nativeFeeToken = s_nativeFeeToken;
     for (uint256 i = 0; i < feeTokens.length; ++i) {
       IERC20 feeToken = IERC20(feeTokens[i]);
+      if (address(feeToken) == nativeFeeToken && nativeFeeToken != address(0)) {
+        uint256 nativeBalance = address(this).balance;
+        if (nativeBalance != 0) IWrappedNative(nativeFeeToken).deposit{value: nativeBalance}();
+      }
       uint256 balance = feeToken.balanceOf(address(this));
       if (balance > 0) {
         feeToken.safeTransfer(feeAggregator, balance);

@@ -85,39 +85,38 @@ contract Router is IRouter, IRouterClient, ITypeAndVersion, Ownable2Step {
   }
 
   /// @inheritdoc IRouterClient
+  /// @dev One OnRamp call validates, prices and emits the message (no separate getFee). Native fees go to the OnRamp
+  /// with the call and are held there as native until withdrawn (wrapped) to the fee aggregator; other fee tokens
+  /// are pulled, exactly the fee, straight into the OnRamp once it has priced the message. The OnRamp's curse check
+  /// includes the global curse, which it reports as BadARMSignal for this path.
   function ccipSend(uint64 destinationChainSelector, Client.EVM2AnyMessage calldata message)
     external
     payable
-    returns (bytes32)
+    returns (bytes32 messageId)
   {
-    if (IRMNRemote(i_armProxy).isCursed()) revert BadARMSignal();
     address onRamp = s_onRamps[destinationChainSelector];
     if (onRamp == address(0)) revert UnsupportedDestinationChain(destinationChainSelector);
+    address feeToken = message.feeToken;
+    if (feeToken != address(0) && msg.value != 0) revert InvalidMsgValue();
 
-    uint256 feeTokenAmount;
-    if (message.feeToken == address(0)) {
-      // Native fee: the OnRamp only knows ERC20 fee tokens, so it sees (and is paid in) the wrapped native.
-      address wrappedNative = s_wrappedNative;
-      Client.EVM2AnyMessage memory nativeMessage = message;
-      nativeMessage.feeToken = wrappedNative;
-      feeTokenAmount = IEVM2AnyOnRampClient(onRamp).getFee(destinationChainSelector, nativeMessage);
-      if (msg.value < feeTokenAmount) revert InsufficientFeeTokenAmount();
-      // All of msg.value is kept: overpayment is not refunded (as CCIP v1.6).
-      feeTokenAmount = msg.value;
-      IWrappedNative(wrappedNative).deposit{value: feeTokenAmount}();
-      IERC20(wrappedNative).safeTransfer(onRamp, feeTokenAmount);
+    if (message.tokenAmounts.length != 0) {
       _pullTokens(IEVM2AnyOnRampClient(onRamp), destinationChainSelector, message.tokenAmounts);
-      return IEVM2AnyOnRampClient(onRamp).forwardFromRouter(
-        destinationChainSelector, nativeMessage, feeTokenAmount, msg.sender
-      );
     }
 
-    if (msg.value != 0) revert InvalidMsgValue();
-    feeTokenAmount = IEVM2AnyOnRampClient(onRamp).getFee(destinationChainSelector, message);
-    // Pulled straight into the OnRamp: the Router never holds fees.
-    IERC20(message.feeToken).safeTransferFrom(msg.sender, onRamp, feeTokenAmount);
-    _pullTokens(IEVM2AnyOnRampClient(onRamp), destinationChainSelector, message.tokenAmounts);
-    return IEVM2AnyOnRampClient(onRamp).forwardFromRouter(destinationChainSelector, message, feeTokenAmount, msg.sender);
+    if (feeToken == address(0)) {
+      // All of msg.value is kept (no refund of overpayment, as CCIP v1.6); the OnRamp checks it covers the fee.
+      (messageId,) = IEVM2AnyOnRampClient(onRamp).forwardFromRouterQuoted{value: msg.value}(
+        destinationChainSelector, message, s_wrappedNative, msg.sender
+      );
+      return messageId;
+    }
+
+    uint256 feeTokenAmount;
+    (messageId, feeTokenAmount) =
+      IEVM2AnyOnRampClient(onRamp).forwardFromRouterQuoted(destinationChainSelector, message, address(0), msg.sender);
+    // Pulled straight into the OnRamp: the Router never holds fees. A failed pull reverts the whole send.
+    IERC20(feeToken).safeTransferFrom(msg.sender, onRamp, feeTokenAmount);
+    return messageId;
   }
 
   /// @dev Moves each token from the sender straight into its pool; the OnRamp then asks the pool to lock or burn.

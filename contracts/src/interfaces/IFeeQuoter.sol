@@ -12,6 +12,21 @@ interface IFeeQuoter {
     view
     returns (uint256 feeTokenAmount);
 
+  /// @notice The whole send-side fee step in one call: validates `message`, prices it and normalises its extraArgs.
+  /// @param feeToken the token a native-fee message (message.feeToken == 0) is priced in: the wrapped native.
+  /// Ignored otherwise (the message is priced in message.feeToken).
+  /// @param nativeFeeTokenAmount for a native-fee message, the value sent: it must cover the fee and is kept whole.
+  /// @return feeTokenAmount what the sender pays: the value sent (native), else exactly the fee
+  /// @return msgFeeJuels feeTokenAmount valued in LINK juels (at most maxFeeJuelsPerMsg)
+  /// @return isOutOfOrderExecution whether the message is unordered (nonce 0)
+  /// @return gasLimit the validated gas limit (with isOutOfOrderExecution, the message's GenericExtraArgsV2)
+  function quoteAndProcessMessageArgs(
+    uint64 destChainSelector,
+    Client.EVM2AnyMessage calldata message,
+    address feeToken,
+    uint256 nativeFeeTokenAmount
+  ) external view returns (uint256 feeTokenAmount, uint256 msgFeeJuels, bool isOutOfOrderExecution, uint256 gasLimit);
+
   /// @notice Validates and normalises the message arguments for the OnRamp.
   /// @return msgFeeJuels the fee valued in LINK juels
   /// @return isOutOfOrderExecution whether the message is unordered (nonce 0)

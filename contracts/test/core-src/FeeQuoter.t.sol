@@ -239,8 +239,7 @@ contract FeeQuoterTest is CoreSrcSetup {
     vm.prank(USER);
     s_feeQuoter.updatePrices(
       Internal.PriceUpdates({
-        tokenPriceUpdates: new Internal.TokenPriceUpdate[](0),
-        gasPriceUpdates: new Internal.GasPriceUpdate[](0)
+        tokenPriceUpdates: new Internal.TokenPriceUpdate[](0), gasPriceUpdates: new Internal.GasPriceUpdate[](0)
       })
     );
   }
@@ -270,7 +269,9 @@ contract FeeQuoterTest is CoreSrcSetup {
     address[] memory feeTokens = new address[](1);
     feeTokens[0] = address(s_link);
     FeeQuoter fq = new FeeQuoter(
-      FeeQuoter.StaticConfig({maxFeeJuelsPerMsg: MAX_FEE_JUELS, linkToken: address(s_link), tokenPriceStalenessThreshold: 3600}),
+      FeeQuoter.StaticConfig({
+        maxFeeJuelsPerMsg: MAX_FEE_JUELS, linkToken: address(s_link), tokenPriceStalenessThreshold: 3600
+      }),
       updaters,
       feeTokens,
       new FeeQuoter.TokenTransferFeeConfigArgs[](0),
@@ -280,19 +281,25 @@ contract FeeQuoterTest is CoreSrcSetup {
     Internal.TokenPriceUpdate[] memory tokenPrices = new Internal.TokenPriceUpdate[](1);
     tokenPrices[0] = Internal.TokenPriceUpdate({sourceToken: address(s_link), usdPerToken: LINK_USD});
     vm.prank(OWNER);
-    fq.updatePrices(Internal.PriceUpdates({tokenPriceUpdates: tokenPrices, gasPriceUpdates: new Internal.GasPriceUpdate[](0)}));
+    fq.updatePrices(
+      Internal.PriceUpdates({tokenPriceUpdates: tokenPrices, gasPriceUpdates: new Internal.GasPriceUpdate[](0)})
+    );
 
     vm.warp(block.timestamp + 3600);
     assertEq(fq.getValidatedTokenPrice(address(s_link)), LINK_USD); // exactly at the threshold: still fresh
     vm.warp(block.timestamp + 1);
-    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.StaleTokenPrice.selector, address(s_link), uint256(3600), uint256(3601)));
+    vm.expectRevert(
+      abi.encodeWithSelector(FeeQuoter.StaleTokenPrice.selector, address(s_link), uint256(3600), uint256(3601))
+    );
     fq.getValidatedTokenPrice(address(s_link));
   }
 
   function test_staleGasPrice_reverts() public {
     vm.warp(block.timestamp + 90_001);
     _setTokenPrice(address(s_weth), WETH_USD);
-    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.StaleGasPrice.selector, DEST_CHAIN, uint256(90_000), uint256(90_001)));
+    vm.expectRevert(
+      abi.encodeWithSelector(FeeQuoter.StaleGasPrice.selector, DEST_CHAIN, uint256(90_000), uint256(90_001))
+    );
     _fee(_message(address(s_weth)));
 
     // Threshold 0 turns the check off.
@@ -510,10 +517,7 @@ contract FeeQuoterTest is CoreSrcSetup {
     (, bool isOutOfOrder, bytes memory converted, bytes memory tokenReceiver) =
       s_feeQuoter.processMessageArgs(DEST_CHAIN, address(s_link), 1e18, extraArgs, abi.encode(RECEIVER));
     assertEq(isOutOfOrder, expectedOutOfOrder);
-    assertEq(
-      converted,
-      abi.encodeWithSelector(Client.GENERIC_EXTRA_ARGS_V2_TAG, gasLimit, expectedOutOfOrder)
-    );
+    assertEq(converted, abi.encodeWithSelector(Client.GENERIC_EXTRA_ARGS_V2_TAG, gasLimit, expectedOutOfOrder));
     assertEq(tokenReceiver, abi.encode(RECEIVER));
   }
 
@@ -528,12 +532,16 @@ contract FeeQuoterTest is CoreSrcSetup {
       s_feeQuoter.processMessageArgs(DEST_CHAIN, address(s_weth), 1e16, "", abi.encode(RECEIVER));
     assertEq(juels, 1e18); // 0.01 WETH = $20 = 1 LINK
     assertFalse(isOutOfOrder);
-    assertEq(converted, Client._argsToBytes(Client.GenericExtraArgsV2({gasLimit: 200_000, allowOutOfOrderExecution: false})));
+    assertEq(
+      converted, Client._argsToBytes(Client.GenericExtraArgsV2({gasLimit: 200_000, allowOutOfOrderExecution: false}))
+    );
   }
 
   function test_processMessageArgs_feeTooHigh_reverts() public {
     // 10.01 WETH = 1001 LINK > 1000 LINK.
-    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.MessageFeeTooHigh.selector, uint256(1001e18), uint256(MAX_FEE_JUELS)));
+    vm.expectRevert(
+      abi.encodeWithSelector(FeeQuoter.MessageFeeTooHigh.selector, uint256(1001e18), uint256(MAX_FEE_JUELS))
+    );
     s_feeQuoter.processMessageArgs(DEST_CHAIN, address(s_weth), 10.01e18, "", abi.encode(RECEIVER));
   }
 
@@ -572,5 +580,160 @@ contract FeeQuoterTest is CoreSrcSetup {
     transfers[1].extraData = new bytes(33);
     vm.expectRevert(abi.encodeWithSelector(FeeQuoter.SourceTokenDataTooLarge.selector, address(s_link)));
     s_feeQuoter.processPoolReturnData(DEST_CHAIN, transfers, tokenAmounts);
+  }
+
+  // ================================================================
+  // │            quoteAndProcessMessageArgs (send path)            │
+  // ================================================================
+
+  function test_quote_native_keepsValueAndConvertsIt() public view {
+    Client.EVM2AnyMessage memory message = _message(address(0));
+    uint256 fee = _fee(_message(address(s_weth)));
+    (uint256 feeTokenAmount, uint256 juels, bool outOfOrder, uint256 gasLimit) =
+      s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(s_weth), fee + 7);
+    assertEq(feeTokenAmount, fee + 7); // all of the value is kept
+    assertEq(juels, s_feeQuoter.convertTokenAmount(address(s_weth), fee + 7, address(s_link)));
+    assertFalse(outOfOrder);
+    assertEq(gasLimit, 200_000); // the lane's default
+  }
+
+  function test_quote_native_insufficient_reverts() public {
+    uint256 fee = _fee(_message(address(s_weth)));
+    vm.expectRevert(FeeQuoter.InsufficientFeeTokenAmount.selector);
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, _message(address(0)), address(s_weth), fee - 1);
+    vm.expectRevert(FeeQuoter.InsufficientFeeTokenAmount.selector);
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, _message(address(0)), address(s_weth), 0);
+  }
+
+  function test_quote_native_notAFeeToken_reverts() public {
+    // The wrapped native must itself be a configured fee token.
+    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.FeeTokenNotSupported.selector, address(s_token)));
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, _message(address(0)), address(s_token), 1 ether);
+    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.FeeTokenNotSupported.selector, address(0)));
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, _message(address(0)), address(0), 1 ether);
+  }
+
+  function test_quote_feeToken_paysExactlyTheFee() public view {
+    Client.EVM2AnyMessage memory message = _message(address(s_link));
+    message.extraArgs =
+      Client._argsToBytes(Client.GenericExtraArgsV2({gasLimit: 77_777, allowOutOfOrderExecution: true}));
+    // The native-only arguments are ignored: the message is priced in its own fee token.
+    (uint256 feeTokenAmount, uint256 juels, bool outOfOrder, uint256 gasLimit) =
+      s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(s_weth), 123 ether);
+    assertEq(feeTokenAmount, _fee(message));
+    assertEq(juels, feeTokenAmount); // LINK is its own juel value
+    assertTrue(outOfOrder);
+    assertEq(gasLimit, 77_777);
+  }
+
+  function test_quote_reverts() public {
+    // Too much value kept: 10.01 WETH = 1001 LINK > 1000 LINK.
+    vm.expectRevert(
+      abi.encodeWithSelector(FeeQuoter.MessageFeeTooHigh.selector, uint256(1001e18), uint256(MAX_FEE_JUELS))
+    );
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, _message(address(0)), address(s_weth), 10.01e18);
+    // Same validation as getValidatedFee.
+    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.DestinationChainNotEnabled.selector, OTHER_CHAIN));
+    s_feeQuoter.quoteAndProcessMessageArgs(OTHER_CHAIN, _message(address(s_link)), address(0), 0);
+    Client.EVM2AnyMessage memory message = _message(address(s_link));
+    message.receiver = abi.encode(uint256(1023)); // precompile space
+    vm.expectRevert(abi.encodeWithSelector(Internal.InvalidEVMAddress.selector, message.receiver));
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(0), 0);
+    message.receiver = abi.encodePacked(RECEIVER); // 20 bytes
+    vm.expectRevert(abi.encodeWithSelector(Internal.InvalidEVMAddress.selector, message.receiver));
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(0), 0);
+    message.receiver = abi.encode(uint256(type(uint160).max) + 1);
+    vm.expectRevert(abi.encodeWithSelector(Internal.InvalidEVMAddress.selector, message.receiver));
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(0), 0);
+    message.receiver = abi.encode(RECEIVER);
+    message.extraArgs = hex"deadbeef";
+    vm.expectRevert(FeeQuoter.InvalidExtraArgsTag.selector);
+    s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(0), 0);
+  }
+
+  /// @dev The one-call send path agrees with the two v1.6 calls it replaces (getValidatedFee + processMessageArgs).
+  function testFuzz_quote_matchesGetValidatedFeeAndProcessMessageArgs(
+    uint16 dataLength,
+    uint32 gasLimit,
+    bool outOfOrder,
+    bool native,
+    uint96 extra
+  ) public view {
+    Client.EVM2AnyMessage memory message = _message(native ? address(0) : address(s_link));
+    message.data = new bytes(bound(dataLength, 0, 30_000));
+    message.extraArgs = Client._argsToBytes(
+      Client.GenericExtraArgsV2({gasLimit: bound(gasLimit, 0, 3_000_000), allowOutOfOrderExecution: outOfOrder})
+    );
+    Client.EVM2AnyMessage memory priced = _message(native ? address(s_weth) : address(s_link));
+    priced.data = message.data;
+    priced.extraArgs = message.extraArgs;
+    uint256 paid = _fee(priced) + (native ? bound(extra, 0, 1 ether) : 0);
+    _checkQuoteMatchesV16(message, priced.feeToken, paid);
+  }
+
+  function _checkQuoteMatchesV16(Client.EVM2AnyMessage memory message, address feeToken, uint256 paid) internal view {
+    (uint256 feeTokenAmount, uint256 juels, bool isOutOfOrder, uint256 parsedGasLimit) =
+      s_feeQuoter.quoteAndProcessMessageArgs(DEST_CHAIN, message, address(s_weth), paid);
+    (uint256 v16Juels, bool v16OutOfOrder, bytes memory v16ExtraArgs,) =
+      s_feeQuoter.processMessageArgs(DEST_CHAIN, feeToken, paid, message.extraArgs, message.receiver);
+    assertEq(feeTokenAmount, paid);
+    assertEq(juels, v16Juels);
+    assertEq(isOutOfOrder, v16OutOfOrder);
+    assertEq(
+      Client._argsToBytes(
+        Client.GenericExtraArgsV2({gasLimit: parsedGasLimit, allowOutOfOrderExecution: isOutOfOrder})
+      ),
+      v16ExtraArgs
+    );
+  }
+
+  // ================================================================
+  // │              Packed token state (price + fee config)         │
+  // ================================================================
+
+  /// @dev Prices and fee-token config share a slot: neither write may clobber the other, for any price.
+  function testFuzz_tokenState_priceAndFeeConfigIndependent(uint224 price, uint64 premium, uint32 warp) public {
+    FeeQuoter.PremiumMultiplierWeiPerEthArgs[] memory args = new FeeQuoter.PremiumMultiplierWeiPerEthArgs[](1);
+    args[0] = FeeQuoter.PremiumMultiplierWeiPerEthArgs({token: address(s_weth), premiumMultiplierWeiPerEth: premium});
+    vm.prank(OWNER);
+    s_feeQuoter.applyPremiumMultiplierWeiPerEthUpdates(args);
+    vm.warp(block.timestamp + bound(warp, 0, 80_000)); // within the gas price's staleness threshold
+    _setTokenPrice(address(s_weth), price);
+
+    Internal.TimestampedPackedUint224 memory p = s_feeQuoter.getTokenPrice(address(s_weth));
+    assertEq(p.value, price);
+    assertEq(p.timestamp, block.timestamp);
+    assertEq(s_feeQuoter.getPremiumMultiplierWeiPerEth(address(s_weth)), premium);
+    // Still a fee token after the price write.
+    if (price != 0) _fee(_message(address(s_weth))); // reverts with FeeTokenNotSupported otherwise
+
+    // And back to a small price (the wide slot must no longer be used).
+    _setTokenPrice(address(s_weth), 3);
+    assertEq(s_feeQuoter.getTokenPrice(address(s_weth)).value, 3);
+    assertEq(s_feeQuoter.getValidatedTokenPrice(address(s_weth)), 3);
+    assertEq(s_feeQuoter.getPremiumMultiplierWeiPerEth(address(s_weth)), premium);
+
+    // Removing it as a fee token keeps its price and premium.
+    address[] memory remove = new address[](1);
+    remove[0] = address(s_weth);
+    vm.prank(OWNER);
+    s_feeQuoter.applyFeeTokensUpdates(remove, new address[](0));
+    assertEq(s_feeQuoter.getTokenPrice(address(s_weth)).value, 3);
+    assertEq(s_feeQuoter.getPremiumMultiplierWeiPerEth(address(s_weth)), premium);
+    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.FeeTokenNotSupported.selector, address(s_weth)));
+    s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+  }
+
+  function test_tokenState_widePrice() public {
+    uint224 wide = uint224(type(uint144).max) + 1;
+    _setTokenPrice(address(s_weth), wide);
+    assertEq(s_feeQuoter.getTokenPrice(address(s_weth)).value, wide);
+    assertEq(s_feeQuoter.getValidatedTokenPrice(address(s_weth)), wide);
+    address[] memory tokens = new address[](1);
+    tokens[0] = address(s_weth);
+    assertEq(s_feeQuoter.getTokenPrices(tokens)[0].value, wide);
+    // The fee divides by the (wide) price.
+    uint256 usd36 = (50e16 * uint256(WETH_PREMIUM)) + uint256(EXEC_GAS_USD) * 500_000 * 5e17;
+    assertEq(_fee(_message(address(s_weth))), usd36 / wide);
   }
 }

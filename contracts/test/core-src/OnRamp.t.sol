@@ -8,6 +8,7 @@ import {IRMNRemote} from "../../src/interfaces/IRMNRemote.sol";
 import {IRouter} from "../../src/interfaces/IRouter.sol";
 import {Client} from "../../src/libraries/Client.sol";
 import {Internal} from "../../src/libraries/Internal.sol";
+import {WrappedNative} from "../../src/tokens/WrappedNative.sol";
 import {Pool} from "../../src/libraries/Pool.sol";
 import {CoreSrcSetup} from "./helpers/CoreSrcSetup.sol";
 import {MessageInterceptorTestDouble, MintableERC20, ReentrantPoolTestDouble} from "./helpers/TestDoubles.sol";
@@ -15,10 +16,9 @@ import {Vm} from "forge-std/Vm.sol";
 
 contract OnRampTest is CoreSrcSetup {
   bytes16 internal constant GLOBAL = 0x01000000000000000000000000000001;
-  bytes32 internal constant CCIP_MESSAGE_SENT =
-    keccak256(
-      "CCIPMessageSent(uint64,uint64,((bytes32,uint64,uint64,uint64,uint64),address,bytes,bytes,bytes,address,uint256,uint256,(address,bytes,bytes,uint256,bytes)[]))"
-    );
+  bytes32 internal constant CCIP_MESSAGE_SENT = keccak256(
+    "CCIPMessageSent(uint64,uint64,((bytes32,uint64,uint64,uint64,uint64),address,bytes,bytes,bytes,address,uint256,uint256,(address,bytes,bytes,uint256,bytes)[]))"
+  );
 
   function _forward(Client.EVM2AnyMessage memory message, uint256 feeTokenAmount, address sender)
     internal
@@ -37,6 +37,33 @@ contract OnRampTest is CoreSrcSetup {
       }
     }
     revert("no CCIPMessageSent");
+  }
+
+  /// @dev The one-call send path our Router uses.
+  function _forwardQuoted(Client.EVM2AnyMessage memory message, uint256 value, address sender)
+    internal
+    returns (bytes32 messageId, uint256 feeTokenAmount, Internal.EVM2AnyRampMessage memory emitted)
+  {
+    vm.deal(address(s_router), value);
+    vm.recordLogs();
+    vm.prank(address(s_router));
+    (messageId, feeTokenAmount) =
+      s_onRamp.forwardFromRouterQuoted{value: value}(DEST_CHAIN, message, address(s_weth), sender);
+    Vm.Log[] memory logs = vm.getRecordedLogs();
+    for (uint256 i = 0; i < logs.length; ++i) {
+      if (logs[i].emitter == address(s_onRamp) && logs[i].topics[0] == CCIP_MESSAGE_SENT) {
+        emitted = abi.decode(logs[i].data, (Internal.EVM2AnyRampMessage));
+        assertEq(emitted.header.messageId, messageId);
+        return (messageId, feeTokenAmount, emitted);
+      }
+    }
+    revert("no CCIPMessageSent");
+  }
+
+  function _countLogs(Vm.Log[] memory logs, bytes32 topic) internal pure returns (uint256 n) {
+    for (uint256 i = 0; i < logs.length; ++i) {
+      if (logs[i].topics.length != 0 && logs[i].topics[0] == topic) ++n;
+    }
   }
 
   function test_typeAndVersionAndConfig() public view {
@@ -112,7 +139,9 @@ contract OnRampTest is CoreSrcSetup {
   function test_applyDestChainConfigUpdates_keepsSequenceNumber() public {
     _forward(_message(address(s_link)), 1e17, USER);
     OnRamp.DestChainConfigArgs[] memory args = new OnRamp.DestChainConfigArgs[](1);
-    args[0] = OnRamp.DestChainConfigArgs({destChainSelector: DEST_CHAIN, router: IRouter(address(0x7777)), allowlistEnabled: true});
+    args[0] = OnRamp.DestChainConfigArgs({
+      destChainSelector: DEST_CHAIN, router: IRouter(address(0x7777)), allowlistEnabled: true
+    });
     vm.expectEmit(address(s_onRamp));
     emit OnRamp.DestChainConfigSet(DEST_CHAIN, 1, IRouter(address(0x7777)), true);
     vm.prank(OWNER);
@@ -446,6 +475,224 @@ contract OnRampTest is CoreSrcSetup {
     assertEq(s_link.balanceOf(address(s_onRamp)), 0);
   }
 
+  // ================================================================
+  // │                   forwardFromRouterQuoted                    │
+  // ================================================================
+
+  function test_forwardQuoted_native_keepsValueAsWrappedNative() public {
+    uint256 fee = s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+    (bytes32 messageId, uint256 feeTokenAmount, Internal.EVM2AnyRampMessage memory m) =
+      _forwardQuoted(_message(address(0)), fee + 5, USER);
+    assertEq(feeTokenAmount, fee + 5);
+    assertEq(m.feeToken, address(s_weth));
+    assertEq(m.feeTokenAmount, fee + 5);
+    assertEq(m.feeValueJuels, s_feeQuoter.convertTokenAmount(address(s_weth), fee + 5, address(s_link)));
+    assertEq(m.header.nonce, 1);
+    assertEq(m.header.sequenceNumber, 1);
+    assertEq(
+      m.extraArgs, Client._argsToBytes(Client.GenericExtraArgsV2({gasLimit: 200_000, allowOutOfOrderExecution: false}))
+    );
+    assertEq(Internal._hash(m, Internal._evm2AnyMetadataHash(SOURCE_CHAIN, DEST_CHAIN, address(s_onRamp))), messageId);
+    _assertNativeFeesHeldThenWithdrawn(fee + 5);
+  }
+
+  function test_forwardQuoted_feeToken_returnsTheFee() public {
+    Client.EVM2AnyMessage memory message = _message(address(s_link));
+    message.data = "hello";
+    message.extraArgs = Client._argsToBytes(Client.EVMExtraArgsV1({gasLimit: 333_333}));
+    uint256 fee = s_onRamp.getFee(DEST_CHAIN, message);
+    (, uint256 feeTokenAmount, Internal.EVM2AnyRampMessage memory m) = _forwardQuoted(message, 0, USER);
+    assertEq(feeTokenAmount, fee);
+    assertEq(m.feeToken, address(s_link));
+    assertEq(m.feeTokenAmount, fee);
+    assertEq(m.feeValueJuels, fee);
+    assertEq(m.data, bytes("hello"));
+    // V1 args are re-encoded as GenericExtraArgsV2.
+    assertEq(
+      m.extraArgs, Client._argsToBytes(Client.GenericExtraArgsV2({gasLimit: 333_333, allowOutOfOrderExecution: false}))
+    );
+    // The OnRamp does not collect it itself (the Router pulls it) and holds no native.
+    assertEq(address(s_onRamp).balance, 0);
+  }
+
+  function test_forwardQuoted_withToken() public {
+    s_pool.setReturnData(abi.encode(address(0xdead7)), abi.encode(uint256(42)));
+    (,, Internal.EVM2AnyRampMessage memory m) = _forwardQuoted(_messageWithToken(address(s_link), 5e18), 0, USER);
+    assertEq(m.tokenAmounts.length, 1);
+    assertEq(m.tokenAmounts[0].sourcePoolAddress, address(s_pool));
+    assertEq(m.tokenAmounts[0].extraData, abi.encode(uint256(42)));
+    assertEq(m.tokenAmounts[0].destExecData, abi.encode(uint32(90_000)));
+    assertEq(s_pool.lastLockOrBurnIn().receiver, abi.encode(RECEIVER));
+    assertEq(s_pool.lastLockOrBurnIn().originalSender, USER);
+  }
+
+  function test_forwardQuoted_reverts() public {
+    vm.deal(address(s_router), 1 ether);
+    // Only the lane's router.
+    vm.expectRevert(OnRamp.MustBeCalledByRouter.selector);
+    s_onRamp.forwardFromRouterQuoted(DEST_CHAIN, _message(address(s_link)), address(s_weth), USER);
+    vm.expectRevert(OnRamp.MustBeCalledByRouter.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted(OTHER_CHAIN, _message(address(s_link)), address(s_weth), USER);
+    // Value only with native fees.
+    vm.expectRevert(OnRamp.InvalidMsgValue.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: 1}(DEST_CHAIN, _message(address(s_link)), address(s_weth), USER);
+    // Native value must cover the fee.
+    uint256 fee = s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+    vm.expectRevert(FeeQuoter.InsufficientFeeTokenAmount.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee - 1}(DEST_CHAIN, _message(address(0)), address(s_weth), USER);
+    vm.expectRevert(OnRamp.RouterMustSetOriginalSender.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee}(DEST_CHAIN, _message(address(0)), address(s_weth), address(0));
+    // A wrapped native the fee quoter does not accept.
+    vm.expectRevert(abi.encodeWithSelector(FeeQuoter.FeeTokenNotSupported.selector, address(0)));
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee}(DEST_CHAIN, _message(address(0)), address(0), USER);
+    // Nothing was kept.
+    assertEq(address(s_onRamp).balance, 0);
+    assertEq(s_onRamp.getExpectedNextSequenceNumber(DEST_CHAIN), 1);
+  }
+
+  function test_forwardQuoted_curses() public {
+    vm.deal(address(s_router), 1 ether);
+    s_rmn.setCursed(bytes16(uint128(DEST_CHAIN)), true);
+    vm.expectRevert(abi.encodeWithSelector(OnRamp.CursedByRMN.selector, DEST_CHAIN));
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: 1 ether}(DEST_CHAIN, _message(address(0)), address(s_weth), USER);
+
+    // A global curse fails the send with the Router's own error (the Router no longer asks the RMN itself).
+    s_rmn.setCursed(GLOBAL, true);
+    vm.expectRevert(OnRamp.BadARMSignal.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: 1 ether}(DEST_CHAIN, _message(address(0)), address(s_weth), USER);
+    s_rmn.setCursed(bytes16(uint128(DEST_CHAIN)), false);
+    vm.expectRevert(OnRamp.BadARMSignal.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted(DEST_CHAIN, _message(address(s_link)), address(0), USER);
+
+    s_rmn.setCursed(GLOBAL, false);
+    s_rmn.setCursed(bytes16(uint128(OTHER_CHAIN)), true);
+    _forwardQuoted(_message(address(s_link)), 0, USER);
+  }
+
+  function test_forwardQuoted_reentrancy_reverts() public {
+    ReentrantPoolTestDouble evil = new ReentrantPoolTestDouble();
+    evil.setReentry(
+      address(s_onRamp),
+      abi.encodeCall(OnRamp.forwardFromRouterQuoted, (DEST_CHAIN, _message(address(s_link)), address(s_weth), USER))
+    );
+    s_tokenAdminRegistry.setPool(address(s_token), address(evil));
+    vm.expectRevert(OnRamp.ReentrancyGuardReentrantCall.selector);
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted(DEST_CHAIN, _messageWithToken(address(s_link), 1), address(s_weth), USER);
+  }
+
+  /// @dev The sequence number is written into the lane's packed slot: router and allowlist flag must survive it.
+  function test_forwardQuoted_keepsLaneConfig() public {
+    address[] memory senders = new address[](1);
+    senders[0] = USER;
+    OnRamp.AllowlistConfigArgs[] memory args = new OnRamp.AllowlistConfigArgs[](1);
+    args[0] = OnRamp.AllowlistConfigArgs({
+      destChainSelector: DEST_CHAIN,
+      allowlistEnabled: true,
+      addedAllowlistedSenders: senders,
+      removedAllowlistedSenders: new address[](0)
+    });
+    vm.prank(OWNER);
+    s_onRamp.applyAllowlistUpdates(args);
+    for (uint256 i = 1; i <= 3; ++i) {
+      (,, Internal.EVM2AnyRampMessage memory m) = _forwardQuoted(_message(address(s_link)), 0, USER);
+      assertEq(m.header.sequenceNumber, i);
+      (uint64 seqNr, bool allowlistEnabled, address router) = s_onRamp.getDestChainConfig(DEST_CHAIN);
+      assertEq(seqNr, i);
+      assertTrue(allowlistEnabled);
+      assertEq(router, address(s_router));
+    }
+    vm.expectRevert(abi.encodeWithSelector(OnRamp.SenderNotAllowed.selector, address(0x0701)));
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted(DEST_CHAIN, _message(address(s_link)), address(s_weth), address(0x0701));
+  }
+
+  // ================================================================
+  // │                    Native fee custody                        │
+  // ================================================================
+
+  function test_nativeFeeToken_recordedOnFirstNativeFeeOnly() public {
+    uint256 fee = s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+    vm.deal(address(s_router), 2 * fee);
+    vm.expectEmit(address(s_onRamp));
+    emit OnRamp.NativeFeeTokenSet(address(s_weth));
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee}(DEST_CHAIN, _message(address(0)), address(s_weth), USER);
+
+    bytes32 nativeFeeTokenSet = keccak256("NativeFeeTokenSet(address)");
+    vm.recordLogs();
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee}(DEST_CHAIN, _message(address(0)), address(s_weth), USER);
+    // A LINK fee does not touch it either.
+    vm.prank(address(s_router));
+    (, uint256 linkFee) = s_onRamp.forwardFromRouterQuoted(DEST_CHAIN, _message(address(s_link)), address(s_weth), USER);
+    assertGt(linkFee, 0);
+    assertEq(_countLogs(vm.getRecordedLogs(), nativeFeeTokenSet), 0);
+    _assertNativeFeesHeldThenWithdrawn(2 * fee);
+  }
+
+  /// @dev If the Router's wrapped native changes, what was held is wrapped into the previous token right away, so
+  /// every fee leaves as the token its event named.
+  function test_nativeFeeToken_change_wrapsHeldIntoPrevious() public {
+    WrappedNative weth2 = new WrappedNative("Wrapped Ether 2", "WETH2");
+    address[] memory add = new address[](1);
+    add[0] = address(weth2);
+    vm.startPrank(OWNER);
+    s_feeQuoter.applyFeeTokensUpdates(new address[](0), add);
+    Internal.TokenPriceUpdate[] memory tokenPrices = new Internal.TokenPriceUpdate[](1);
+    tokenPrices[0] = Internal.TokenPriceUpdate({sourceToken: address(weth2), usdPerToken: WETH_USD});
+    s_feeQuoter.updatePrices(
+      Internal.PriceUpdates({tokenPriceUpdates: tokenPrices, gasPriceUpdates: new Internal.GasPriceUpdate[](0)})
+    );
+    vm.stopPrank();
+
+    uint256 fee = s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+    _forwardQuoted(_message(address(0)), fee, USER);
+    _forwardQuoted(_message(address(0)), fee + 1, USER);
+
+    vm.deal(address(s_router), fee + 2);
+    vm.expectEmit(address(s_onRamp));
+    emit OnRamp.NativeFeeTokenSet(address(weth2));
+    vm.prank(address(s_router));
+    s_onRamp.forwardFromRouterQuoted{value: fee + 2}(DEST_CHAIN, _message(address(0)), address(weth2), USER);
+
+    assertEq(s_weth.balanceOf(address(s_onRamp)), 2 * fee + 1);
+    assertEq(address(s_onRamp).balance, fee + 2);
+    address[] memory tokens = new address[](2);
+    tokens[0] = address(s_weth);
+    tokens[1] = address(weth2);
+    s_onRamp.withdrawFeeTokens(tokens);
+    assertEq(s_weth.balanceOf(FEE_AGGREGATOR), 2 * fee + 1);
+    assertEq(weth2.balanceOf(FEE_AGGREGATOR), fee + 2);
+    assertEq(address(s_onRamp).balance, 0);
+  }
+
+  /// @dev Native forced in (e.g. selfdestruct) is simply wrapped with the fees once a native fee token is known.
+  function test_withdrawFeeTokens_forcedNative() public {
+    vm.deal(address(s_onRamp), 7);
+    address[] memory tokens = new address[](1);
+    tokens[0] = address(s_weth);
+    s_onRamp.withdrawFeeTokens(tokens); // no native fee token known yet: nothing to wrap
+    assertEq(address(s_onRamp).balance, 7);
+    assertEq(s_weth.balanceOf(FEE_AGGREGATOR), 0);
+
+    uint256 fee = s_feeQuoter.getValidatedFee(DEST_CHAIN, _message(address(s_weth)));
+    _forwardQuoted(_message(address(0)), fee, USER);
+    // Withdrawing another token leaves the native alone.
+    tokens[0] = address(s_link);
+    s_onRamp.withdrawFeeTokens(tokens);
+    assertEq(address(s_onRamp).balance, fee + 7);
+    _assertNativeFeesHeldThenWithdrawn(fee + 7);
+  }
+
   /// @dev Through the Router: the event carries the wrapped native as fee token and the whole msg.value.
   function testFuzz_ccipSend_eventMatchesReturn(uint8 dataLength, bool outOfOrder, uint32 gasLimit) public {
     Client.EVM2AnyMessage memory message = _message(address(0));
@@ -463,8 +710,6 @@ contract OnRampTest is CoreSrcSetup {
     assertEq(m.feeToken, address(s_weth));
     assertEq(m.feeTokenAmount, fee);
     assertEq(m.header.nonce, outOfOrder ? 0 : 1);
-    assertEq(
-      Internal._hash(m, Internal._evm2AnyMetadataHash(SOURCE_CHAIN, DEST_CHAIN, address(s_onRamp))), messageId
-    );
+    assertEq(Internal._hash(m, Internal._evm2AnyMetadataHash(SOURCE_CHAIN, DEST_CHAIN, address(s_onRamp))), messageId);
   }
 }

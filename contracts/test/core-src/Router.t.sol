@@ -11,6 +11,8 @@ import {Client} from "../../src/libraries/Client.sol";
 import {Internal} from "../../src/libraries/Internal.sol";
 import {OnRamp} from "../../src/core/OnRamp.sol";
 import {CoreSrcSetup} from "./helpers/CoreSrcSetup.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {
   GasBurningReceiver,
   GasRecordingReceiver,
@@ -150,17 +152,15 @@ contract RouterSendTest is CoreSrcSetup {
     bytes32 messageId = s_router.ccipSend{value: paid}(DEST_CHAIN, _message(address(0)));
     assertTrue(messageId != bytes32(0));
     assertEq(USER.balance, 100 ether - paid);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), paid);
-    assertEq(s_weth.balanceOf(address(s_router)), 0);
-    assertEq(address(s_router).balance, 0);
     assertEq(s_onRamp.getExpectedNextSequenceNumber(DEST_CHAIN), 2);
+    _assertNativeFeesHeldThenWithdrawn(paid);
   }
 
   function test_ccipSend_native_exactFee() public {
     uint256 fee = s_router.getFee(DEST_CHAIN, _message(address(0)));
     vm.prank(USER);
     s_router.ccipSend{value: fee}(DEST_CHAIN, _message(address(0)));
-    assertEq(s_weth.balanceOf(address(s_onRamp)), fee);
+    _assertNativeFeesHeldThenWithdrawn(fee);
   }
 
   function test_ccipSend_native_insufficient_reverts() public {
@@ -180,6 +180,60 @@ contract RouterSendTest is CoreSrcSetup {
     assertEq(s_link.balanceOf(USER), 1_000e18 - fee);
     assertEq(s_link.balanceOf(address(s_onRamp)), fee);
     assertEq(s_link.balanceOf(address(s_router)), 0);
+  }
+
+  function test_ccipSend_native_noValue_reverts() public {
+    vm.expectRevert(IRouterClient.InsufficientFeeTokenAmount.selector);
+    vm.prank(USER);
+    s_router.ccipSend(DEST_CHAIN, _message(address(0)));
+  }
+
+  /// @dev The fee is pulled after the OnRamp priced the message: too small an allowance reverts the whole send.
+  function test_ccipSend_feeToken_allowanceTooSmall_reverts() public {
+    uint256 fee = s_router.getFee(DEST_CHAIN, _message(address(s_link)));
+    vm.startPrank(USER);
+    s_link.approve(address(s_router), fee - 1);
+    vm.expectRevert(
+      abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(s_router), fee - 1, fee)
+    );
+    s_router.ccipSend(DEST_CHAIN, _message(address(s_link)));
+    vm.stopPrank();
+    assertEq(s_onRamp.getExpectedNextSequenceNumber(DEST_CHAIN), 1);
+    assertEq(s_link.balanceOf(address(s_onRamp)), 0);
+  }
+
+  function testFuzz_ccipSend_feeToken_pullsExactlyTheQuotedFee(uint16 dataLength, uint32 gasLimit, bool outOfOrder)
+    public
+  {
+    Client.EVM2AnyMessage memory message = _message(address(s_link));
+    message.data = new bytes(bound(dataLength, 0, 30_000));
+    message.extraArgs = Client._argsToBytes(
+      Client.GenericExtraArgsV2({gasLimit: bound(gasLimit, 0, 3_000_000), allowOutOfOrderExecution: outOfOrder})
+    );
+    uint256 fee = s_router.getFee(DEST_CHAIN, message);
+    vm.startPrank(USER);
+    s_link.approve(address(s_router), type(uint256).max);
+    vm.recordLogs();
+    bytes32 messageId = s_router.ccipSend(DEST_CHAIN, message);
+    vm.stopPrank();
+    Vm.Log[] memory logs = vm.getRecordedLogs();
+    Internal.EVM2AnyRampMessage memory m;
+    for (uint256 i = 0; i < logs.length; ++i) {
+      if (logs[i].emitter == address(s_onRamp)) m = abi.decode(logs[i].data, (Internal.EVM2AnyRampMessage));
+    }
+    assertEq(m.header.messageId, messageId);
+    assertEq(m.feeTokenAmount, fee);
+    assertEq(s_link.balanceOf(address(s_onRamp)), fee);
+    assertEq(s_link.balanceOf(USER), 1_000e18 - fee);
+  }
+
+  function test_ccipSend_globallyCursed_feeToken_reverts() public {
+    vm.prank(USER);
+    s_link.approve(address(s_router), type(uint256).max);
+    s_rmn.setCursed(GLOBAL, true);
+    vm.expectRevert(Router.BadARMSignal.selector);
+    vm.prank(USER);
+    s_router.ccipSend(DEST_CHAIN, _message(address(s_link)));
   }
 
   function test_ccipSend_feeToken_withValue_reverts() public {
@@ -211,7 +265,7 @@ contract RouterSendTest is CoreSrcSetup {
     s_router.ccipSend{value: fee}(DEST_CHAIN, message);
     vm.stopPrank();
     assertEq(s_token.balanceOf(address(s_pool)), 7e18);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), fee);
+    _assertNativeFeesHeldThenWithdrawn(fee);
   }
 
   function test_ccipSend_tokenWithoutPool_reverts() public {
@@ -268,6 +322,7 @@ contract RouterSendTest is CoreSrcSetup {
     assertEq(s_link.balanceOf(USER), 1_000e18);
     assertEq(s_token.balanceOf(USER), 1_000e18);
     assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
+    assertEq(address(s_onRamp).balance, 0);
     assertEq(s_token.balanceOf(address(s_pool)), 0);
   }
 
@@ -279,8 +334,8 @@ contract RouterSendTest is CoreSrcSetup {
     uint256 value = fee + bound(extra, 0, 1 ether);
     vm.prank(USER);
     s_router.ccipSend{value: value}(DEST_CHAIN, message);
-    assertEq(s_weth.balanceOf(address(s_onRamp)), value);
     assertEq(USER.balance, 100 ether - value);
+    _assertNativeFeesHeldThenWithdrawn(value);
   }
 }
 

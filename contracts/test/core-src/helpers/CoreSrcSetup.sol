@@ -12,9 +12,7 @@ import {Client} from "../../../src/libraries/Client.sol";
 import {Internal} from "../../../src/libraries/Internal.sol";
 import {LinkToken} from "../../../src/tokens/LinkToken.sol";
 import {WrappedNative} from "../../../src/tokens/WrappedNative.sol";
-import {
-  MintableERC20, RMNRemoteTestDouble, TokenAdminRegistryTestDouble, TokenPoolTestDouble
-} from "./TestDoubles.sol";
+import {MintableERC20, RMNRemoteTestDouble, TokenAdminRegistryTestDouble, TokenPoolTestDouble} from "./TestDoubles.sol";
 
 import {Test} from "forge-std/Test.sol";
 
@@ -69,13 +67,17 @@ abstract contract CoreSrcSetup is Test {
     feeTokens[0] = address(s_link);
     feeTokens[1] = address(s_weth);
     FeeQuoter.PremiumMultiplierWeiPerEthArgs[] memory premiums = new FeeQuoter.PremiumMultiplierWeiPerEthArgs[](2);
-    premiums[0] = FeeQuoter.PremiumMultiplierWeiPerEthArgs({token: address(s_link), premiumMultiplierWeiPerEth: LINK_PREMIUM});
-    premiums[1] = FeeQuoter.PremiumMultiplierWeiPerEthArgs({token: address(s_weth), premiumMultiplierWeiPerEth: WETH_PREMIUM});
+    premiums[0] =
+      FeeQuoter.PremiumMultiplierWeiPerEthArgs({token: address(s_link), premiumMultiplierWeiPerEth: LINK_PREMIUM});
+    premiums[1] =
+      FeeQuoter.PremiumMultiplierWeiPerEthArgs({token: address(s_weth), premiumMultiplierWeiPerEth: WETH_PREMIUM});
     FeeQuoter.DestChainConfigArgs[] memory destArgs = new FeeQuoter.DestChainConfigArgs[](1);
     destArgs[0] = FeeQuoter.DestChainConfigArgs({destChainSelector: DEST_CHAIN, destChainConfig: _destChainConfig()});
 
     s_feeQuoter = new FeeQuoter(
-      FeeQuoter.StaticConfig({maxFeeJuelsPerMsg: MAX_FEE_JUELS, linkToken: address(s_link), tokenPriceStalenessThreshold: 0}),
+      FeeQuoter.StaticConfig({
+        maxFeeJuelsPerMsg: MAX_FEE_JUELS, linkToken: address(s_link), tokenPriceStalenessThreshold: 0
+      }),
       priceUpdaters,
       feeTokens,
       new FeeQuoter.TokenTransferFeeConfigArgs[](0),
@@ -84,8 +86,9 @@ abstract contract CoreSrcSetup is Test {
     );
 
     OnRamp.DestChainConfigArgs[] memory onRampDests = new OnRamp.DestChainConfigArgs[](1);
-    onRampDests[0] =
-      OnRamp.DestChainConfigArgs({destChainSelector: DEST_CHAIN, router: IRouter(address(s_router)), allowlistEnabled: false});
+    onRampDests[0] = OnRamp.DestChainConfigArgs({
+      destChainSelector: DEST_CHAIN, router: IRouter(address(s_router)), allowlistEnabled: false
+    });
     s_onRamp = new OnRamp(_staticConfig(), _dynamicConfig(), onRampDests);
 
     address[] memory callers = new address[](1);
@@ -162,6 +165,21 @@ abstract contract CoreSrcSetup is Test {
     Internal.GasPriceUpdate[] memory gasPrices = new Internal.GasPriceUpdate[](1);
     gasPrices[0] = Internal.GasPriceUpdate({destChainSelector: DEST_CHAIN, usdPerUnitGas: EXEC_GAS_USD});
     s_feeQuoter.updatePrices(Internal.PriceUpdates({tokenPriceUpdates: tokenPrices, gasPriceUpdates: gasPrices}));
+  }
+
+  /// @dev Native fees are held by the OnRamp as native and leave, wrapped, through withdrawFeeTokens: checks both.
+  function _assertNativeFeesHeldThenWithdrawn(uint256 expected) internal {
+    assertEq(address(s_onRamp).balance, expected, "native held by the OnRamp");
+    assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
+    assertEq(address(s_router).balance, 0, "the Router holds nothing");
+    assertEq(s_weth.balanceOf(address(s_router)), 0);
+    uint256 before = s_weth.balanceOf(FEE_AGGREGATOR);
+    address[] memory tokens = new address[](1);
+    tokens[0] = address(s_weth);
+    s_onRamp.withdrawFeeTokens(tokens);
+    assertEq(s_weth.balanceOf(FEE_AGGREGATOR) - before, expected, "withdrawn as wrapped native");
+    assertEq(address(s_onRamp).balance, 0);
+    assertEq(s_weth.balanceOf(address(s_onRamp)), 0);
   }
 
   function _message(address feeToken) internal pure returns (Client.EVM2AnyMessage memory) {

@@ -139,7 +139,7 @@ export const routerAbi = [
     ],
     "outputs": [
       {
-        "name": "",
+        "name": "messageId",
         "type": "bytes32",
         "internalType": "bytes32"
       }

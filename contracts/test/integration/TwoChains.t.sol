@@ -69,10 +69,16 @@ contract TwoChainsTest is TwoChainSetup {
     assertEq(m.header.sequenceNumber, 1);
     assertEq(m.header.nonce, 1, "empty extraArgs = ordered");
     assertEq(m.sender, s_user);
-    // Native fees are paid in (and reported as) the wrapped native token, all of it kept by the OnRamp.
+    // Native fees are reported as the wrapped native token; the OnRamp keeps all of msg.value and wraps it when
+    // the fees are withdrawn to the fee aggregator.
     assertEq(m.feeToken, address(a.weth));
     assertGt(m.feeTokenAmount, 0);
-    assertEq(a.weth.balanceOf(address(a.onRamp)), m.feeTokenAmount);
+    assertEq(address(a.onRamp).balance, m.feeTokenAmount);
+    address[] memory feeTokens = new address[](1);
+    feeTokens[0] = address(a.weth);
+    a.onRamp.withdrawFeeTokens(feeTokens);
+    assertEq(a.weth.balanceOf(s_feeAggregator), m.feeTokenAmount);
+    assertEq(address(a.onRamp).balance, 0);
     assertEq(m.feeValueJuels, m.feeTokenAmount * WETH_USD / LINK_USD);
     assertEq(_gasLimitOf(m.extraArgs), DEFAULT_GAS_LIMIT);
 

@@ -1,16 +1,17 @@
-import { startDevnet } from '@openccip/devnet';
+import { runDemo, startDevnet } from '@openccip/devnet';
 import { flag, hasFlag, parseArgs } from '../args.js';
 import { CliError } from '../errors.js';
 
 export const devnetHelp = `ccip devnet up: a local multi-chain CCIP network (anvil chains, all contracts and lanes, a DON)
 
-Usage: ccip devnet up [--chains N] [--nodes N] [--block-time S] [--finality-depth N] [--out devnet.json]
+Usage: ccip devnet up [--chains N] [--nodes N] [--block-time S] [--finality-depth N] [--out devnet.json] [--demo]
 
   --chains N            anvil chains, chain ids from the CCIP selector registry (default 3)
   --nodes N             DON node processes, n = 3f+1 (default 4, f = 1)
   --block-time S        seconds per block once deployed (default 1; 0 = a block per transaction)
   --finality-depth N    confirmations before the DON reads a message (default 2)
   --out PATH            where devnet.json is written (default ./devnet.json); node data and logs go in .devnet/ beside it
+  --demo                once ready, send a message between every pair of chains and follow each to execution
 
 Runs until Ctrl-C or SIGTERM, then stops every process it started.`;
 
@@ -25,6 +26,7 @@ export function parseDevnetOptions(argv: readonly string[]) {
       'finality-depth': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean' },
+      demo: { type: 'boolean' },
     },
     'devnet up',
   );
@@ -37,6 +39,7 @@ export function parseDevnetOptions(argv: readonly string[]) {
   };
   return {
     help: hasFlag(args, 'help'),
+    demo: hasFlag(args, 'demo'),
     positionals: args.positionals,
     options: {
       chains: int('chains', 2),
@@ -52,7 +55,7 @@ export async function devnetCommand(argv: readonly string[], out: (line: string)
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === undefined) return out(devnetHelp), sub ? 0 : 1;
   if (sub !== 'up') throw new CliError(`unknown devnet command '${sub}' (see: ccip devnet --help)`);
-  const { help, positionals, options } = parseDevnetOptions(rest);
+  const { help, demo, positionals, options } = parseDevnetOptions(rest);
   if (help) return out(devnetHelp), 0;
   if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}' (see: ccip devnet --help)`);
 
@@ -61,7 +64,13 @@ export async function devnetCommand(argv: readonly string[], out: (line: string)
   for (const n of devnet.nodes) out(`  ${n.name} log: ${n.logFile}`);
   out(`wrote ${devnet.path}`);
   out('devnet ready');
-  await untilSignal();
+  const stopped = untilSignal();
+  if (demo) {
+    out('demo: one message between every pair of chains (sent → committed → executed)');
+    const { executed, total } = await runDemo(devnet.file, out);
+    out(`demo: ${executed}/${total} messages executed; the devnet keeps running (try: npx ccip send --help), Ctrl-C stops it`);
+  }
+  await stopped;
   out('stopping the devnet');
   await devnet.stop();
   return 0;

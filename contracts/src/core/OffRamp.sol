@@ -130,6 +130,15 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
 
   string public constant override typeAndVersion = "OffRamp 1.6.0";
 
+  /// @dev A root can never cover more messages than one multi-proof can verify.
+  uint256 internal constant MAX_MESSAGES_PER_ROOT = 256;
+  /// @dev ERC-165 says supportsInterface uses at most 30k gas.
+  uint256 internal constant ERC165_GAS_LIMIT = 30_000;
+  /// @dev Below this much gas the 30k staticcall could be starved (cold access + 63/64 rule), so we revert
+  /// instead of treating the receiver as "not supporting" (which would skip it).
+  uint256 internal constant MIN_GAS_FOR_ERC165_CHECK = 34_000;
+  uint256 internal constant BALANCE_OF_RET_BYTES = 32;
+
   /// @dev Code (never state) for the cold setters; see _delegateToAdmin.
   address internal immutable i_admin;
 
@@ -838,21 +847,25 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
   // ================================================================
   // Each forwards its calldata unchanged; OffRampAdmin decodes it, applies onlyOwner and does the work.
 
-  function applySourceChainConfigUpdates(SourceChainConfigArgs[] calldata) external {
+  function applySourceChainConfigUpdates(SourceChainConfigArgs[] calldata sourceChainConfigUpdates) external {
+    sourceChainConfigUpdates; // decoded by OffRampAdmin
     _delegateToAdmin();
   }
 
-  function setDynamicConfig(DynamicConfig calldata) external {
+  function setDynamicConfig(DynamicConfig calldata dynamicConfig) external {
+    dynamicConfig;
     _delegateToAdmin();
   }
 
   /// @notice Owner escape hatch: forgets committed roots (e.g. a root committed by a faulty DON).
   /// Messages already executed keep their state; the lane's minSeqNr is not rewound.
-  function removeRoots(Internal.MerkleRoot[] calldata) external {
+  function removeRoots(Internal.MerkleRoot[] calldata rootsToRemove) external {
+    rootsToRemove;
     _delegateToAdmin();
   }
 
-  function setOCR3Configs(OCRConfigArgs[] calldata) external override {
+  function setOCR3Configs(OCRConfigArgs[] calldata ocrConfigArgs) external override {
+    ocrConfigArgs;
     _delegateToAdmin();
   }
 

@@ -41,14 +41,6 @@ abstract contract OffRampBase is MultiOCR3Base {
 
   /// @dev keccak256(abi.encode(address(0))): an onRamp that decodes to the zero address is rejected.
   bytes32 internal constant EMPTY_ENCODED_ADDRESS_HASH = keccak256(abi.encode(address(0)));
-  /// @dev A root can never cover more messages than one multi-proof can verify.
-  uint256 internal constant MAX_MESSAGES_PER_ROOT = 256;
-  /// @dev ERC-165 says supportsInterface uses at most 30k gas.
-  uint256 internal constant ERC165_GAS_LIMIT = 30_000;
-  /// @dev Below this much gas the 30k staticcall could be starved (cold access + 63/64 rule), so we revert
-  /// instead of treating the receiver as "not supporting" (which would skip it).
-  uint256 internal constant MIN_GAS_FOR_ERC165_CHECK = 34_000;
-  uint256 internal constant BALANCE_OF_RET_BYTES = 32;
 
   uint64 internal immutable i_chainSelector;
   uint16 internal immutable i_gasForCallExactCheck;

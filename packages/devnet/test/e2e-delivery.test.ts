@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { toHex } from 'viem';
+import { configurableReceiverAbi, getMessageStatus, MessageExecutionState } from '@openccip/sdk';
+import { configurableReceiverBytecode } from '@openccip/sdk/bytecode';
+import { deploy, makeChainClients, send } from '../src/index.js';
 import { startE2eDevnet, type E2eDevnet } from './e2e/devnetFixture.js';
 import { exactlyOnceProblems, inboundNonce, nonceOrderProblems, outboundNonce, receivedMessages, unexpectedExecutions, waitForExecutions } from './e2e/executions.js';
 import { abiAddress, lanes, sendBurst, type Send, type Sent } from './e2e/traffic.js';
@@ -95,6 +102,40 @@ describe('e2e: delivery over every lane', () => {
       // Unordered messages leave the sender's ordered nonce alone.
       expect(await inboundNonce(s.to, s.from, s.from.accounts[account]!.address)).toBe(0n);
     }
+  }, 120_000);
+
+  it('a message that failed in the receiver is re-executed with `ccip manual-exec` once the receiver is fixed', async () => {
+    const [from, to] = [devnet.file.chains[1]!, devnet.file.chains[2]!];
+    const owner = makeChainClients(to.rpcUrl, to.chainId, to.accounts[5]!.privateKey, to.name);
+    const receiver = await deploy(owner, 'ConfigurableReceiver', configurableReceiverAbi, configurableReceiverBytecode, [to.contracts.router]);
+    await send(owner, receiver, configurableReceiverAbi, 'setRevert', [true]);
+
+    const data = toHex('fails first');
+    const [sent] = await sendBurst([{ from, to, account: 5, receiver, data }]);
+    allSent.push(sent!);
+    const all = await waitForExecutions(devnet.file, [sent!], 90_000);
+    const key = `${from.chainSelector}→${to.chainSelector}#${sent!.message.header.sequenceNumber}`;
+    expect(all.get(key)?.map((e) => e.state)).toEqual([MessageExecutionState.FAILURE]);
+
+    await send(owner, receiver, configurableReceiverAbi, 'setRevert', [false]);
+    const cli = join(dirname(fileURLToPath(import.meta.url)), '../../cli/bin/ccip.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'manual-exec', sent!.message.header.messageId, '--devnet', devnet.path, '--json'], {
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ state: 'SUCCESS' });
+
+    const src = makeChainClients(from.rpcUrl, from.chainId, from.accounts[5]!.privateKey, from.name);
+    const status = await getMessageStatus(src.public, owner.public, {
+      messageId: sent!.message.header.messageId,
+      sourceRouter: from.contracts.router,
+      destRouter: to.contracts.router,
+    });
+    expect(status.state).toBe('executed');
+    expect(status.executions.map((e) => e.state)).toEqual([MessageExecutionState.FAILURE, MessageExecutionState.SUCCESS]);
+    const got = await owner.public.readContract({ address: receiver, abi: configurableReceiverAbi, functionName: 'getReceivedMessage', args: [0n] });
+    expect(got.messageId).toBe(sent!.message.header.messageId);
+    expect(got.data).toBe(data);
+    expect(await owner.public.readContract({ address: receiver, abi: configurableReceiverAbi, functionName: 'getReceivedCount' })).toBe(1n);
   }, 120_000);
 
   it('executed nothing that was not sent', async () => {

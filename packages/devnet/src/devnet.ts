@@ -42,6 +42,8 @@ export interface Devnet {
   anvils: Anvil[];
   deployments: ChainDeployment[];
   nodes: NodeHandle[];
+  /** The nodes' keystore password (each node's keystore.json is beside its node.json). */
+  password: string;
   /** Restarts a stopped/killed node with the same config, keys and database. */
   restartNode(index: number): Promise<void>;
   stop(): Promise<void>;
@@ -201,6 +203,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       anvils,
       deployments,
       nodes,
+      password,
       async restartNode(i) {
         await nodes[i]!.process.stop();
         spawnNode(i);

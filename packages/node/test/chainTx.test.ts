@@ -120,7 +120,12 @@ describe('tx manager on anvil', () => {
     );
     const next = await m.send({ to: SINK, data: '0x03', purpose: 'after' });
     expect(next.nonce).toBe(1); // no gap
-    expect(rowsOf('revert')).toHaveLength(2);
+    // minGas floors the estimate (state at inclusion may cost more than the simulation), never lowers it.
+    const floored = await m.send({ to: SINK, data: '0x04', minGas: 300_000n, purpose: 'floored' });
+    expect((await client.getTransaction({ hash: floored.hash })).gas).toBe(300_000n);
+    const estimated = await m.send({ to: SINK, data: '0x05', minGas: 1n, purpose: 'estimated' });
+    expect((await client.getTransaction({ hash: estimated.hash })).gas).toBeGreaterThan(21_000n);
+    expect(rowsOf('revert')).toHaveLength(4);
   });
 
   it('bumps the fees of a tx that is not included, and the bumped one lands', async () => {

@@ -45,6 +45,11 @@ export interface SendRequest {
   value?: bigint;
   /** Gas limit; estimated (+ margin) when absent, and an estimation revert then rejects without using a nonce. */
   gas?: bigint;
+  /**
+   * Floor on the estimated gas limit: an estimate simulates today's state, which may be cheaper than the state at
+   * inclusion (e.g. an OffRamp execute whose ordered message would be skipped now but runs by then).
+   */
+  minGas?: bigint;
   /** What the tx carries, for logs, errors and the store (e.g. `commit:<seqNr>`). */
   purpose: string;
 }
@@ -311,7 +316,8 @@ export function createTxManager(options: TxManagerOptions): TxManager {
   async function estimate(req: SendRequest): Promise<bigint> {
     try {
       const est = await client.estimateGas({ account: address, to: req.to, data: req.data, value: req.value });
-      return (est * t.gasEstimatePercent) / 100n;
+      const gas = (est * t.gasEstimatePercent) / 100n;
+      return req.minGas !== undefined && req.minGas > gas ? req.minGas : gas;
     } catch (err) {
       throw new Error(`${where(req.purpose)}: gas estimation failed: ${describeError(err)}`, { cause: err });
     }

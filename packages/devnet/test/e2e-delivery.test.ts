@@ -9,6 +9,7 @@ import { configurableReceiverBytecode } from '@openccip/sdk/bytecode';
 import { deploy, makeChainClients, send } from '../src/index.js';
 import { startE2eDevnet, type E2eDevnet } from './e2e/devnetFixture.js';
 import { exactlyOnceProblems, inboundNonce, nonceOrderProblems, outboundNonce, receivedMessages, unexpectedExecutions, waitForExecutions } from './e2e/executions.js';
+import { INSUFFICIENT_GAS_TO_COMPLETE_TX, revertedTransmissions } from './e2e/nodeLogs.js';
 import { abiAddress, lanes, sendBurst, type Send, type Sent } from './e2e/traffic.js';
 
 // Issue 3 end to end: 3 anvil chains, 4 DON node processes (f = 1), messages over all 6 lanes.
@@ -141,5 +142,10 @@ describe('e2e: delivery over every lane', () => {
   it('executed nothing that was not sent', async () => {
     const all = await waitForExecutions(devnet.file, allSent, 10_000);
     expect(unexpectedExecutions(all, allSent)).toEqual([]);
+  });
+
+  it('no transmission ran out of gas', async () => {
+    const reverted = await revertedTransmissions(devnet);
+    expect(reverted.filter((r) => r.revertData.startsWith(INSUFFICIENT_GAS_TO_COMPLETE_TX))).toEqual([]);
   });
 });

@@ -33,7 +33,8 @@ describe('e2e: node faults', () => {
   const allSent: Sent[] = [];
 
   beforeAll(async () => {
-    devnet = await startE2eDevnet('faults');
+    // Debug logs: the honest nodes' reasons for dropping the byzantine node's messages are checked below.
+    devnet = await startE2eDevnet('faults', { nodeLogLevel: 'debug' });
   }, 120_000);
   afterAll(async () => {
     await byzantine?.stop();
@@ -96,7 +97,22 @@ describe('e2e: node faults', () => {
     expect(s.randomReportSignatures).toBeGreaterThan(0);
     expect(s.garbageSent).toBeGreaterThan(0);
     expect(byzantine.transport.stats().every((p) => p.connected)).toBe(true);
-    // No honest node crashed on its garbage.
+    // The honest nodes got its messages and refused them for what they are.
+    const drops = new Map<string, number>();
+    for (const n of devnet.nodes.slice(0, index)) {
+      for (const line of readFileSync(n.logFile, 'utf8').split('\n')) {
+        if (!line.includes('"from":3') || !line.includes('"msg":"dropped')) continue;
+        const msg = (JSON.parse(line) as { msg: string }).msg;
+        drops.set(msg, (drops.get(msg) ?? 0) + 1);
+      }
+    }
+    console.log(`e2e byzantine: honest nodes dropped ${JSON.stringify(Object.fromEntries(drops))}; it sent ${JSON.stringify(s)}`);
+    for (const reason of ['dropped undecodable message', 'dropped: observation with a bad signature', 'dropped: second observation from a peer',
+      'dropped: report signature that does not recover to its sender',
+    ]) {
+      expect(drops.get(reason) ?? 0, reason).toBeGreaterThan(0);
+    }
+        // No honest node crashed on its garbage.
     for (const n of devnet.nodes.slice(0, index)) expect(n.process.child.exitCode).toBeNull();
   }, 240_000);
 

@@ -72,28 +72,38 @@ export async function startByzantine(devnet: Devnet, index: number, opts: { spra
   const send = (to: number, m: WireMessage) => transport.send(to, encodeMessage(m));
   const broadcast = (m: WireMessage) => transport.broadcast(encodeMessage(m));
 
-  const attackRound = async (instance: string, seqNr: bigint, query: Hex): Promise<void> => {
+  /** Rounds already attacked, so each attack is our first (not merely a dropped repeat). */
+  const done = new Set<string>();
+  /** Honest observations seen in proposals, per instance: well-formed content to replay under our own signature. */
+  const seen = new Map<string, Hex[]>();
+
+  const attackRound = async (leader: number, instance: string, seqNr: bigint, query: Hex): Promise<void> => {
     const digest = digests.get(instance);
-    // A well-formed observation with someone else's (or no one's) signature.
-    broadcast({ type: 'observation', instance, seqNr, observation: rand(64), signature: randomSignature() });
+    // A well-formed observation with no one's signature.
+    send(leader, { type: 'observation', instance, seqNr, observation: rand(64), signature: randomSignature() });
     stats.badSignatureObservations++;
     if (digest) {
-      // Equivocation: a different, correctly signed observation to each peer.
-      for (const to of others) {
+      const sign = (observation: Hex) => offchain.sign(observationPayload(digest, instance, seqNr, query, observation));
+      // Equivocation, correctly signed: a replayed honest (stale, but well-formed) observation, then a different one.
+      const replay = seen.get(instance)?.[0] ?? rand(32);
+      send(leader, { type: 'observation', instance, seqNr, observation: replay, signature: await sign(replay) });
+      const other = seen.get(instance)?.[1] ?? rand(48);
+      send(leader, { type: 'observation', instance, seqNr, observation: other, signature: await sign(other) });
+      stats.conflictingObservations++;
+      // ...and yet other observations to the nodes that do not lead this round.
+      for (const to of others.filter((o) => o !== leader)) {
         const observation = rand(32 + to);
-        const signature = await offchain.sign(observationPayload(digest, instance, seqNr, query, observation));
-        send(to, { type: 'observation', instance, seqNr, observation, signature });
-        stats.conflictingObservations++;
+        send(to, { type: 'observation', instance, seqNr, observation, signature: await sign(observation) });
       }
     }
-    // Signatures on reports no one made, and random bytes in signature form, for the first report indexes.
-    for (let i = 0; i < 3; i++) {
+    // Signatures on reports no one made (index 0 is kept for a forged signature on the real report, below).
+    for (let i = 1; i < 3; i++) {
       broadcast({ type: 'reportSignature', instance, seqNr, index: i, reportHash: keccak256(rand(32)), r: rand(32), s: rand(32), yParity: i & 1 });
       stats.randomReportSignatures++;
     }
   };
 
-  transport.onMessage((_from, bytes) => {
+  transport.onMessage((from, bytes) => {
     stats.received++;
     const d = decodeMessage(bytes);
     if (!d.ok) return;
@@ -101,11 +111,18 @@ export async function startByzantine(devnet: Devnet, index: number, opts: { spra
     stats.receivedByType[m.type] = (stats.receivedByType[m.type] ?? 0) + 1;
     if (m.type === 'newEpoch') return;
     live.set(m.instance, m.seqNr);
-    if (m.type === 'query') void attackRound(m.instance, m.seqNr, m.query).catch(() => {});
-    if (m.type === 'proposal' || m.type === 'prepare') {
-      // A competing PREPARE and signatures for whatever the leader proposed.
+    if (m.type === 'query') void attackRound(from, m.instance, m.seqNr, m.query).catch(() => {});
+    if (m.type === 'proposal' && m.observations.length > 0) seen.set(m.instance, m.observations.map((o) => o.observation));
+    const key = `${m.instance}/${m.seqNr}`;
+    if ((m.type === 'proposal' || m.type === 'prepare') && !done.has(`prepare ${key}`)) {
+      // A PREPARE for a report set no one proposed.
+      done.add(`prepare ${key}`);
       broadcast({ type: 'prepare', instance: m.instance, seqNr: m.seqNr, reportsHash: keccak256(rand(32)) });
-      broadcast({ type: 'reportSignature', instance: m.instance, seqNr: m.seqNr, index: 0, reportHash: keccak256(rand(32)), r: rand(32), s: rand(32), yParity: 0 });
+    }
+    if (m.type === 'reportSignature' && !done.has(`sig ${key}/${m.index}`)) {
+      // A random signature on the real report (its hash copied from an honest signer), as our first and only one.
+      done.add(`sig ${key}/${m.index}`);
+      broadcast({ type: 'reportSignature', instance: m.instance, seqNr: m.seqNr, index: m.index, reportHash: m.reportHash, r: rand(32), s: rand(32), yParity: 0 });
       stats.randomReportSignatures++;
     }
   });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createPublicClient, createWalletClient, defineChain, http, isAddress, isHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -6,12 +6,15 @@ import { CHAIN_SELECTORS, type ChainWriteClients, type ReadClient } from '@openc
 import { readDevnetFile, type DevnetChain } from '@openccip/devnet';
 import { flag, flagAll, type FlagSpecs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
+import { readKeystoreV3 } from './keystoreV3.js';
 
 /** Options every command takes to say where the chains are. */
 export const networkFlags: FlagSpecs = {
   devnet: { type: 'optional' },
   rpc: { type: 'string', repeatable: true },
   router: { type: 'string', repeatable: true },
+  keystore: { type: 'string' },
+  'password-file': { type: 'string' },
   help: { type: 'boolean' },
 };
 export const networkHelp = `Network options:
@@ -19,6 +22,8 @@ export const networkHelp = `Network options:
                                also used without this option when it exists)
   --rpc <chain>=<url>          JSON-RPC endpoint of a chain (repeatable)
   --router <chain>=<address>   CCIP Router of a chain (repeatable)
+  --keystore <file>            sign with an Ethereum (v3) keystore; its password from --password-file <file>
+                               or OPENCCIP_KEYSTORE_PASSWORD (--private-key and OPENCCIP_PRIVATE_KEY also work)
 Chains are named by devnet name, registry name, chain selector or chain id.`;
 
 export interface CliChain {
@@ -65,12 +70,23 @@ export function loadNetwork(args: ParsedArgs, env: NodeJS.ProcessEnv = process.e
     if (!isAddress(value, { strict: false })) throw new CliError(`--router ${key}=${value}: not an address`);
     configured(net, key).router = value;
   }
-  const key = flag(args, 'private-key') ?? (env.OPENCCIP_PRIVATE_KEY || undefined);
+  const keystore = flag(args, 'keystore');
+  const passwordFile = flag(args, 'password-file');
+  const password = passwordFile !== undefined ? readPassword(passwordFile) : env.OPENCCIP_KEYSTORE_PASSWORD;
+  const key = flag(args, 'private-key') ?? (keystore !== undefined ? readKeystoreV3(keystore, password) : undefined) ?? (env.OPENCCIP_PRIVATE_KEY || undefined);
   if (key !== undefined) {
     if (!isHex(key) || key.length !== 66) throw new CliError('the private key must be 0x followed by 64 hex digits');
     net.privateKey = key;
   }
   return net;
+}
+
+function readPassword(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new CliError(`--password-file ${path}: ${(err as Error).message}`);
+  }
 }
 
 function splitPair(name: string, value: string): [string, string] {

@@ -15,7 +15,8 @@ import {Client} from "../libraries/Client.sol";
 import {Internal} from "../libraries/Internal.sol";
 import {MerkleMultiProof} from "../libraries/MerkleMultiProof.sol";
 import {Pool} from "../libraries/Pool.sol";
-import {MultiOCR3Base} from "../ocr/MultiOCR3Base.sol";
+import {OffRampAdmin} from "./OffRampAdmin.sol";
+import {OffRampBase} from "./OffRampBase.sol";
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {CallWithExactGas} from "../libraries/CallWithExactGas.sol";
@@ -23,7 +24,9 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
 
 /// @notice Destination side of CCIP v1.6: stores committed merkle roots (commit plugin, signed) and executes
 /// messages proven against them (execution plugin, DON or permissionless manual execution).
-contract OffRamp is ITypeAndVersion, MultiOCR3Base {
+/// @dev The owner-only setters run in OffRampAdmin (created here, called by delegatecall) to keep this contract
+/// under EIP-170; their ABI is declared here unchanged. Storage lives in OffRampBase.
+contract OffRamp is ITypeAndVersion, OffRampBase {
   using EnumerableSet for EnumerableSet.UintSet;
 
   error ZeroChainSelectorNotAllowed();
@@ -125,31 +128,8 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     uint32[] tokenGasOverrides;
   }
 
-  /// @dev Storage form of a lane, laid out by the path that reads it: commit needs only `commitState` (one slot),
-  /// execution only `executionState` and `metadataHash` (two slots); neither loads the onRamp bytes.
-  struct SourceChainState {
-    CommitState commitState;
-    ExecutionState executionState;
-    bytes32 metadataHash; // Internal._any2EvmMetadataHash(source, i_chainSelector, onRamp)
-    bytes onRamp;
-  }
-
-  struct CommitState {
-    uint64 minSeqNr; // ──────────────────╮ next sequence number a root must start at; 0 = unknown lane
-    bool isEnabled; //                    │
-    bool isRMNVerificationDisabled; //    │
-    bytes22 onRampHashPrefix; // ─────────╯ bytes22(keccak256(onRamp)): 176 bits, beyond any feasible preimage search
-  }
-
-  struct ExecutionState {
-    IRouter router; // ──╮
-    bool isEnabled; // ──╯ the same flag as CommitState.isEnabled (both are always written together)
-  }
-
   string public constant override typeAndVersion = "OffRamp 1.6.0";
 
-  /// @dev keccak256(abi.encode(address(0))): an onRamp that decodes to the zero address is rejected.
-  bytes32 internal constant EMPTY_ENCODED_ADDRESS_HASH = keccak256(abi.encode(address(0)));
   /// @dev A root can never cover more messages than one multi-proof can verify.
   uint256 internal constant MAX_MESSAGES_PER_ROOT = 256;
   /// @dev ERC-165 says supportsInterface uses at most 30k gas.
@@ -159,48 +139,21 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   uint256 internal constant MIN_GAS_FOR_ERC165_CHECK = 34_000;
   uint256 internal constant BALANCE_OF_RET_BYTES = 32;
 
-  uint64 internal immutable i_chainSelector;
-  uint16 internal immutable i_gasForCallExactCheck;
-  IRMNRemote internal immutable i_rmnRemote;
-  address internal immutable i_tokenAdminRegistry;
-  address internal immutable i_nonceManager;
-
-  // Dynamic config split by use: commit reads (feeQuoter, latest price seqNr); execution reads
-  // (messageInterceptor, threshold). Each path touches a single slot.
-  address internal s_feeQuoter; // ────────────────────╮
-  uint64 internal s_latestPriceSequenceNumber; // ─────╯
-  address internal s_messageInterceptor; // ───────────╮
-  uint32 internal s_permissionLessExecutionThresholdSeconds; // ─╯
-
-  EnumerableSet.UintSet internal s_sourceChainSelectors;
-  mapping(uint64 sourceChainSelector => SourceChainState) internal s_sourceChainConfigs;
-
-  /// @dev 2 bits per message, 128 messages per word: [source][seqNr / 128].
-  mapping(uint64 sourceChainSelector => mapping(uint64 seqNrWord => uint256 bitmap)) internal s_executionStates;
-  /// @dev Commit timestamp of each root, per source.
-  mapping(uint64 sourceChainSelector => mapping(bytes32 merkleRoot => uint256 timestamp)) internal s_roots;
+  /// @dev Code (never state) for the cold setters; see _delegateToAdmin.
+  address internal immutable i_admin;
 
   constructor(
     StaticConfig memory staticConfig,
     DynamicConfig memory dynamicConfig,
     SourceChainConfigArgs[] memory sourceChainConfigs
-  ) Ownable2Step(msg.sender) {
-    if (
-      address(staticConfig.rmnRemote) == address(0) || staticConfig.tokenAdminRegistry == address(0)
-        || staticConfig.nonceManager == address(0)
-    ) revert ZeroAddressNotAllowed();
-    if (staticConfig.chainSelector == 0) revert ZeroChainSelectorNotAllowed();
-
-    i_chainSelector = staticConfig.chainSelector;
-    i_gasForCallExactCheck = staticConfig.gasForCallExactCheck;
-    i_rmnRemote = staticConfig.rmnRemote;
-    i_tokenAdminRegistry = staticConfig.tokenAdminRegistry;
-    i_nonceManager = staticConfig.nonceManager;
+  ) OffRampBase(staticConfig) {
+    i_admin = address(new OffRampAdmin(staticConfig));
     emit StaticConfigSet(staticConfig);
 
     _setDynamicConfig(dynamicConfig);
     _applySourceChainConfigUpdates(sourceChainConfigs);
   }
+
 
   // ================================================================
   // │                           Commit                             │
@@ -458,26 +411,6 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
   /// @notice The commit timestamp of `root` from `sourceChainSelector`, 0 if never committed.
   function getMerkleRoot(uint64 sourceChainSelector, bytes32 root) external view returns (uint256) {
     return s_roots[sourceChainSelector][root];
-  }
-
-  /// @notice Owner escape hatch: forgets committed roots (e.g. a root committed by a faulty DON).
-  /// Messages already executed keep their state; the lane's minSeqNr is not rewound.
-  function removeRoots(Internal.MerkleRoot[] calldata rootsToRemove) external onlyOwner {
-    for (uint256 i = 0; i < rootsToRemove.length; ++i) {
-      delete s_roots[rootsToRemove[i].sourceChainSelector][rootsToRemove[i].merkleRoot];
-      emit RootRemoved(rootsToRemove[i].merkleRoot);
-    }
-  }
-
-  function _afterOCR3ConfigSet(uint8 ocrPluginType) internal override {
-    bool isSignatureVerificationEnabled = s_ocrConfigs[ocrPluginType].configInfo.isSignatureVerificationEnabled;
-    if (ocrPluginType == uint8(Internal.OCRPluginType.Commit)) {
-      if (!isSignatureVerificationEnabled) revert SignatureVerificationRequiredInCommitPlugin();
-      // OCR sequence numbers restart with a new config.
-      s_latestPriceSequenceNumber = 0;
-    } else if (ocrPluginType == uint8(Internal.OCRPluginType.Execution)) {
-      if (isSignatureVerificationEnabled) revert SignatureVerificationNotAllowedInExecutionPlugin();
-    }
   }
 
   // ================================================================
@@ -909,64 +842,42 @@ contract OffRamp is ITypeAndVersion, MultiOCR3Base {
     return (selectors, configs);
   }
 
-  function _toView(SourceChainState storage s) internal view returns (SourceChainConfig memory) {
-    return SourceChainConfig({
-      router: s.executionState.router,
-      isEnabled: s.commitState.isEnabled,
-      minSeqNr: s.commitState.minSeqNr,
-      isRMNVerificationDisabled: s.commitState.isRMNVerificationDisabled,
-      onRamp: s.onRamp
-    });
+  // ================================================================
+  // │              Owner-only setters (in OffRampAdmin)            │
+  // ================================================================
+  // Each forwards its calldata unchanged; OffRampAdmin decodes it, applies onlyOwner and does the work.
+
+  function applySourceChainConfigUpdates(SourceChainConfigArgs[] calldata sourceChainConfigUpdates) external {
+    sourceChainConfigUpdates; // decoded by OffRampAdmin
+    _delegateToAdmin();
   }
 
-  function applySourceChainConfigUpdates(SourceChainConfigArgs[] memory sourceChainConfigUpdates) external onlyOwner {
-    _applySourceChainConfigUpdates(sourceChainConfigUpdates);
+  function setDynamicConfig(DynamicConfig calldata dynamicConfig) external {
+    dynamicConfig;
+    _delegateToAdmin();
   }
 
-  function _applySourceChainConfigUpdates(SourceChainConfigArgs[] memory updates) internal {
-    for (uint256 i = 0; i < updates.length; ++i) {
-      SourceChainConfigArgs memory args = updates[i];
-      uint64 sourceChainSelector = args.sourceChainSelector;
-      if (sourceChainSelector == 0) revert ZeroChainSelectorNotAllowed();
-      if (address(args.router) == address(0)) revert ZeroAddressNotAllowed();
-      bytes32 onRampHash = keccak256(args.onRamp);
-      if (args.onRamp.length == 0 || onRampHash == EMPTY_ENCODED_ADDRESS_HASH) revert ZeroAddressNotAllowed();
+  /// @notice Owner escape hatch: forgets committed roots (e.g. a root committed by a faulty DON).
+  /// Messages already executed keep their state; the lane's minSeqNr is not rewound.
+  function removeRoots(Internal.MerkleRoot[] calldata rootsToRemove) external {
+    rootsToRemove;
+    _delegateToAdmin();
+  }
 
-      SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-      uint64 minSeqNr = config.commitState.minSeqNr;
-      if (minSeqNr == 0) {
-        // New lane.
-        minSeqNr = 1;
-        s_sourceChainSelectors.add(sourceChainSelector);
-        emit SourceChainSelectorAdded(sourceChainSelector);
-      } else if (minSeqNr != 1 && keccak256(config.onRamp) != onRampHash) {
-        // Once roots were committed, changing the onRamp would mix two sequence-number spaces.
-        revert InvalidOnRampUpdate(sourceChainSelector);
-      }
+  function setOCR3Configs(OCRConfigArgs[] calldata ocrConfigArgs) external override {
+    ocrConfigArgs;
+    _delegateToAdmin();
+  }
 
-      config.commitState = CommitState({
-        minSeqNr: minSeqNr,
-        isEnabled: args.isEnabled,
-        isRMNVerificationDisabled: args.isRMNVerificationDisabled,
-        onRampHashPrefix: bytes22(onRampHash)
-      });
-      config.executionState = ExecutionState({router: args.router, isEnabled: args.isEnabled});
-      config.onRamp = args.onRamp;
-      config.metadataHash = Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, args.onRamp);
-
-      emit SourceChainConfigSet(sourceChainSelector, _toView(config));
+  /// @dev Runs this call's calldata in OffRampAdmin on our storage and ends the call with its result. Never returns.
+  function _delegateToAdmin() internal {
+    address admin = i_admin;
+    assembly {
+      calldatacopy(0, 0, calldatasize())
+      let ok := delegatecall(gas(), admin, 0, calldatasize(), 0, 0)
+      returndatacopy(0, 0, returndatasize())
+      if iszero(ok) { revert(0, returndatasize()) }
+      return(0, returndatasize())
     }
-  }
-
-  function setDynamicConfig(DynamicConfig memory dynamicConfig) external onlyOwner {
-    _setDynamicConfig(dynamicConfig);
-  }
-
-  function _setDynamicConfig(DynamicConfig memory dynamicConfig) internal {
-    if (dynamicConfig.feeQuoter == address(0)) revert ZeroAddressNotAllowed();
-    s_feeQuoter = dynamicConfig.feeQuoter;
-    s_messageInterceptor = dynamicConfig.messageInterceptor;
-    s_permissionLessExecutionThresholdSeconds = dynamicConfig.permissionLessExecutionThresholdSeconds;
-    emit DynamicConfigSet(dynamicConfig);
   }
 }

@@ -87,7 +87,8 @@ abstract contract MultiOCR3Base is Ownable2Step {
   }
 
   /// @notice Sets the OCR3 config of one or more plugin types.
-  function setOCR3Configs(OCRConfigArgs[] memory ocrConfigArgs) external onlyOwner {
+  /// @dev Virtual so that an inheriting contract may run it elsewhere (the OffRamp delegates it to OffRampAdmin).
+  function setOCR3Configs(OCRConfigArgs[] calldata ocrConfigArgs) external virtual onlyOwner {
     for (uint256 i = 0; i < ocrConfigArgs.length; ++i) {
       _setOCR3Config(ocrConfigArgs[i]);
     }

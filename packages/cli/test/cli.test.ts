@@ -13,12 +13,13 @@ import {
   deploy,
   deployLocalPair,
   executeMessages,
-  foundryBinary,
   freePort,
+  startAnvil,
   send,
   type ChainDeployment,
   type DevnetChain,
   type DevnetFile,
+  type Anvil,
   type LocalPair,
 } from '@openccip/devnet';
 
@@ -50,33 +51,6 @@ function ccip(cwd: string, args: string[], onLine?: (line: string) => void, env:
   });
 }
 
-/** anvil without the EIP-170 code size limit (the OffRamp's runtime code is above 24,576 bytes). */
-async function startAnvilNoSizeLimit(chainId: number): Promise<{ rpcUrl: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    foundryBinary('anvil'),
-    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--disable-code-size-limit'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      if (res.ok) break;
-    } catch {
-      if (i > 200) throw new Error(`anvil did not start on ${rpcUrl}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    rpcUrl,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const field = (out: string, name: string): string => {
   const line = out.split('\n').find((l) => l.startsWith(`${name}: `));
@@ -91,7 +65,7 @@ const oneErrorLine = (r: Run): string => {
 };
 
 describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
-  let anvil: Awaited<ReturnType<typeof startAnvilNoSizeLimit>>;
+  let anvil: Anvil;
   let pair: LocalPair;
   let dir: string;
   const senderKey = ANVIL_KEYS[1]!;
@@ -105,7 +79,7 @@ describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
   };
 
   beforeAll(async () => {
-    anvil = await startAnvilNoSizeLimit(31337);
+    anvil = await startAnvil({ chainId: 31337 });
     pair = await deployLocalPair(anvil.rpcUrl, 31337);
     const chain = (name: string, d: ChainDeployment, key: Hex): DevnetChain => ({
       name,

@@ -5,8 +5,7 @@ import { decodeAbiParameters, encodeAbiParameters, encodeFunctionData, toHex, ze
 import { privateKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evm2AnyRampMessageParam, onRampAbi, routerAbi } from '@openccip/sdk';
-import { spawn } from 'node:child_process';
-import { ANVIL_KEYS, deployLocalPair, foundryBinary, freePort, makeChainClients, send, type LocalPair } from '@openccip/devnet';
+import { ANVIL_KEYS, deployLocalPair, makeChainClients, send, startAnvil, type Anvil, type LocalPair } from '@openccip/devnet';
 import { getFinalizedBlock } from '../src/chain/finality.js';
 import type { Logger } from '../src/log.js';
 import { createMessageReader, type MessageReaderOptions } from '../src/chain/messageReader.js';
@@ -16,37 +15,6 @@ import type { Store } from '../src/store/types.js';
 
 const DEPTH = 5;
 
-/**
- * startAnvil with --disable-code-size-limit: the committed OffRamp bytecode is above EIP-170's 24,576 bytes, so
- * deployLocalPair fails on a default anvil (packages/devnet's own e2e test fails the same way at this commit).
- */
-async function startAnvilUnlimited(chainId: number) {
-  const port = await freePort();
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--disable-code-size-limit'];
-  const child = spawn(foundryBinary('anvil'), args, { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 10_000; ; ) {
-    const ok = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-    }).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`anvil did not start on ${rpcUrl}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    rpcUrl,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 function captureLogger(): Logger & { lines: { level: string; msg: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
@@ -55,7 +23,7 @@ function captureLogger(): Logger & { lines: { level: string; msg: string; fields
 }
 
 describe('message reader on anvil', () => {
-  let anvil: Awaited<ReturnType<typeof startAnvilUnlimited>>;
+  let anvil: Anvil;
   let pair: LocalPair;
   let client: ChainClient;
   let dir: string;
@@ -121,7 +89,7 @@ describe('message reader on anvil', () => {
     });
 
   beforeAll(async () => {
-    anvil = await startAnvilUnlimited(31337);
+    anvil = await startAnvil({ chainId: 31337 });
     client = createRpcClient({ url: anvil.rpcUrl, name: 'anvil-a', chainId: 31337, pollingIntervalMs: 50 });
     deployedAt = await client.getBlockNumber();
     pair = await deployLocalPair(anvil.rpcUrl, 31337);

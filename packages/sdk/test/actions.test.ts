@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAddress, parseEther, toHex, zeroAddress, type Address, type Hex } from 'viem';
 import {
@@ -30,49 +29,19 @@ import {
   deployLocalPair,
   deployTokenWithPool,
   executeMessages,
-  foundryBinary,
-  freePort,
+  startAnvil,
   makeChainClients,
   mintTokens,
   send,
   wireTokenPool,
   type ChainClients,
+  type Anvil,
   type LocalPair,
 } from '@openccip/devnet';
 
-/**
- * anvil without the EIP-170 code size limit: the OffRamp's runtime code is above 24,576 bytes, which
- * devnet's startAnvil (no flag for it) refuses to deploy.
- */
-async function startAnvilNoSizeLimit(chainId: number): Promise<{ rpcUrl: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    foundryBinary('anvil'),
-    ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--disable-code-size-limit'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' });
-      if (res.ok) break;
-    } catch {
-      if (i > 200) throw new Error(`anvil did not start on ${rpcUrl}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    rpcUrl,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 describe('SDK actions against two CCIP stacks on anvil', () => {
-  let anvil: Awaited<ReturnType<typeof startAnvilNoSizeLimit>>;
+  let anvil: Anvil;
   let pair: LocalPair;
   const user = (i: number): ChainClients => makeChainClients(anvil.rpcUrl, 31337, ANVIL_KEYS[i]!);
   const statusOf = (messageId: Hex) =>
@@ -89,7 +58,7 @@ describe('SDK actions against two CCIP stacks on anvil', () => {
   });
 
   beforeAll(async () => {
-    anvil = await startAnvilNoSizeLimit(31337);
+    anvil = await startAnvil({ chainId: 31337 });
     pair = await deployLocalPair(anvil.rpcUrl, 31337);
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { toHex, type Hex } from 'viem';
 import { buildMessage } from '@openccip/sdk';
 import { ANVIL_KEYS, makeChainClients, startDevnet, type Devnet } from '@openccip/devnet';
 import { ChainWatcher } from './bench/chainWatcher.js';
-import { ProcSampler, type ProcFigures } from './bench/procStats.js';
+import { ProcSampler, type MachineFigures, type ProcFigures } from './bench/procStats.js';
 import { SenderPool, type Lane } from './bench/senders.js';
 import { mean, quantile, secs, table } from './bench/stats.js';
 import { Tracker } from './bench/tracker.js';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     await drain(tracker, 'warmup', lanes.length, 180_000);
 
     const results: string[] = [];
-    const procRows: { phase: string; figures: ProcFigures[] }[] = [];
+    const procRows: { phase: string; figures: ProcFigures[]; machine: MachineFigures }[] = [];
 
     // ------------------------------------------------------------------ latency
     let latency: ReturnType<Tracker['latencies']> | undefined;
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         void pool.send(i);
       }
       await drain(tracker, 'latency', await landed(pool, tracker, 'latency'), 180_000);
-      procRows.push({ phase: 'latency', figures: win.close() });
+      procRows.push({ phase: 'latency', ...toRow(win.close()) });
       latency = tracker.latencies('latency', watchers, DEPTH);
       results.push(`latency: ${latency.total.length}/${n} executed`);
     }
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       }
       const loadEnd = performance.now();
       const drained = await drain(tracker, 'throughput', await landed(pool, tracker, 'throughput'), 120_000);
-      procRows.push({ phase: 'throughput', figures: win.close() });
+      procRows.push({ phase: 'throughput', ...toRow(win.close()) });
       const from = t0 + warm * 1000;
       const executed = tracker.executedBetween('throughput', from, loadEnd);
       throughput = {
@@ -221,11 +221,19 @@ async function main(): Promise<void> {
     console.log(`\nper process (CPU: percent of one core, mean over the phase; RSS: max of 1 s samples and VmHWM)\n`);
     console.log(table(procTable));
     console.log(`\nnode CPU mean per phase: ${procRows.map((p, i) => `${p.phase} ${nodeCpu[i]!.toFixed(1)}%`).join(', ')}`);
+    for (const p of procRows) {
+      console.log(
+        `machine during ${p.phase}: ${p.machine.cores} cores ${p.machine.busyPercent.toFixed(0)}% busy; processes outside this benchmark used ` +
+          `${p.machine.othersPercentOfOneCore.toFixed(0)}% of one core${p.machine.othersPercentOfOneCore > 20 ? ' (a shared machine: figures are pessimistic)' : ''}`,
+      );
+    }
     if (args.keep) console.log(`node logs: ${dir}/.devnet/node-*/node.log`);
   } finally {
     await shutdown();
   }
 }
+
+const toRow = (w: { procs: ProcFigures[]; machine: MachineFigures }) => ({ figures: w.procs, machine: w.machine });
 
 /** How many of the phase's sends landed: all sends answered, then a few blocks for the last ones to be mined and read. */
 async function landed(pool: SenderPool, tracker: Tracker, phase: string): Promise<number> {

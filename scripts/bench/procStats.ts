@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /** One process's CPU and memory over a sampled window. */
 export interface ProcFigures {
@@ -36,6 +37,22 @@ function read(pid: number): Sample | undefined {
   }
 }
 
+/** CPU time of the whole machine (all cores), from the first line of /proc/stat. */
+function readMachine(): { at: number; busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { at: performance.now(), busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** The machine over a window: how busy its cores were, and how much of that was processes outside the list. */
+export interface MachineFigures {
+  cores: number;
+  /** Percent of all cores busy. */
+  busyPercent: number;
+  /** Percent of one core used by processes not sampled here (other work on a shared machine skews the figures). */
+  othersPercentOfOneCore: number;
+}
+
 /**
  * Samples /proc/<pid>/stat and /proc/<pid>/status of named processes every `intervalMs`; `window()` opens a
  * measurement window whose `close()` gives mean CPU and max RSS per process over just that window.
@@ -60,13 +77,15 @@ export class ProcSampler {
   }
 
   /** Figures from now until `close()` is called. */
-  window(): { close(): ProcFigures[] } {
+  window(): { close(): { procs: ProcFigures[]; machine: MachineFigures } } {
     this.sample();
     const start = new Map([...this.samples].map(([pid, list]) => [pid, list.length - 1]));
+    const m0 = readMachine();
     return {
       close: () => {
         this.sample();
-        return this.procs.map((p) => {
+        const m1 = readMachine();
+        const procs = this.procs.map((p) => {
           const list = (this.samples.get(p.pid) ?? []).slice(start.get(p.pid) ?? 0);
           const first = list[0];
           const last = list[list.length - 1];
@@ -80,6 +99,14 @@ export class ProcSampler {
             peakRssMb: (last?.hwm ?? 0) / MB,
           };
         });
+        const cores = cpus().length;
+        const seconds = (m1.at - m0.at) / 1000;
+        const ours = procs.reduce((sum, p) => sum + (Number.isFinite(p.meanCpuPercent) ? p.meanCpuPercent : 0), 0);
+        const allOneCore = ((m1.busy - m0.busy) / CLOCK_TICKS / seconds) * 100;
+        return {
+          procs,
+          machine: { cores, busyPercent: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100, othersPercentOfOneCore: Math.max(0, allOneCore - ours) },
+        };
       },
     };
   }

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { encodeAbiParameters, keccak256, parseEther, toHex, type Address, type Hex } from 'viem';
@@ -10,6 +9,7 @@ import { freePort, startAnvil, type Anvil } from './anvil.js';
 import { ANVIL_KEYS, makeChainClients } from './clients.js';
 import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './deploy.js';
 import type { DevnetFile } from './devnetFile.js';
+import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 
 /** Registry chain ids a devnet uses, in order (anvil, geth-testnet, then the registry's test chains). */
@@ -48,8 +48,6 @@ export interface Devnet {
   restartNode(index: number): Promise<void>;
   stop(): Promise<void>;
 }
-
-const require = createRequire(import.meta.url);
 
 /**
  * `ccip devnet up`: K anvil chains, every contract on each, all lanes, n DON node processes configured on every
@@ -126,7 +124,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     }
 
     log(`starting ${n} DON nodes`);
-    const nodeBin = join(dirname(require.resolve('@openccip/node/package.json')), 'bin', 'openccip-node.js');
+    const nodeBin = await buildNodeBundle();
     const spawnNode = (i: number) => {
       const h = nodes[i]!;
       h.process = startProcess(h.name, process.execPath, [nodeBin, '--config', h.configPath], {

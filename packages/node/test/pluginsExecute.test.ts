@@ -11,7 +11,7 @@ import {
 } from '@openccip/sdk';
 import { executeOutcome } from '../src/plugins/execute/outcome.js';
 import { createExecutePlugin } from '../src/plugins/execute/plugin.js';
-import { buildExecuteReport } from '../src/plugins/execute/report.js';
+import { buildExecuteReport, VerifiedRootCache } from '../src/plugins/execute/report.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
 
 const DEST = 3379446385462418246n;
@@ -104,6 +104,19 @@ describe('execute report', () => {
     const second = decodeExecutionReports((await buildExecuteReport(1n, outcome, d, opts))!.report);
     expect(first.flatMap((r) => r.messages)).toHaveLength(3);
     expect(first[0]!.sourceChainSelector).not.toBe(second[0]!.sourceChainSelector);
+  });
+
+  it('reads and hashes a root once across rounds when given a cache, with the same report', async () => {
+    const d = deps();
+    let reads = 0;
+    const counting: ExecutePluginDeps = { ...d, readMessages: async (s, min, max) => (reads++, d.readMessages(s, min, max)) };
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const cache = new VerifiedRootCache();
+    const first = await buildExecuteReport(1n, outcome, counting, DEFAULT_EXECUTE_OPTIONS, undefined, cache);
+    const second = await buildExecuteReport(1n, outcome, counting, DEFAULT_EXECUTE_OPTIONS, undefined, cache);
+    expect(reads).toBe(2); // one per root (two sources), not per round
+    expect(second!.report).toBe(first!.report);
+    expect(first!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
   });
 
   it('leaves out a root whose stored messages do not hash to it', async () => {

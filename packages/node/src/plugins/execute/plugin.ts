@@ -6,7 +6,7 @@ import { InflightCache } from '../../runtime/inflight.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeExecuteObservation, encodeExecuteObservation } from './observation.js';
 import { executeOutcome } from './outcome.js';
-import { buildExecuteReport } from './report.js';
+import { buildExecuteReport, VerifiedRootCache } from './report.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions } from './types.js';
 
 const UNTOUCHED = 0;
@@ -23,6 +23,7 @@ export function createExecutePlugin(
   // Messages in reports this DON signed that the OffRamp does not show executed yet: not observed as pending
   // again until they land or the entry expires (then they are retried).
   const inflight = new InflightCache<string>(options.inflightTtlMs);
+  const verifiedRoots = new VerifiedRootCache();
 
   return {
     async query() {
@@ -58,7 +59,7 @@ export function createExecutePlugin(
     },
 
     async reports(seqNr, outcome: Hex) {
-      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log);
+      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log, verifiedRoots);
       return built ? [{ report: built.report, info: `execute dest=${dest} messages=${built.count}` }] : [];
     },
 

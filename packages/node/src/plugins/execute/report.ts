@@ -1,5 +1,6 @@
 import { encodeAbiParameters, size, type Hex } from 'viem';
 import {
+  type Any2EVMRampMessage,
   encodeExecutionReports,
   getLeafHash,
   getMerkleRoot,
@@ -13,9 +14,38 @@ import type { ExecuteOutcome, ExecutePluginDeps, ExecutePluginOptions } from './
 
 /** Estimated destination gas of one message: fixed overhead, its gas limit, its token pools' gas, calldata. */
 export function estimateMessageGas(m: EVM2AnyRampMessage, opts: ExecutePluginOptions): number {
-  const exec = toAny2EVMMessage(m);
+  return estimateExecGas(toAny2EVMMessage(m), opts);
+}
+
+function estimateExecGas(exec: Any2EVMRampMessage, opts: ExecutePluginOptions): number {
   const tokenGas = exec.tokenAmounts.reduce((sum, t) => sum + t.destGasAmount, 0);
-  return opts.perMessageOverheadGas + Number(exec.gasLimit) + tokenGas + 16 * size(m.data);
+  return opts.perMessageOverheadGas + Number(exec.gasLimit) + tokenGas + 16 * size(exec.data);
+}
+
+/** A committed root's messages as the OffRamp sees them and their leaves, checked against the root once. */
+interface VerifiedRoot {
+  messages: Any2EVMRampMessage[];
+  leaves: Hex[];
+}
+
+/**
+ * Roots already read and verified by this node. A busy root is executed over several rounds (a report takes only
+ * what fits the gas budget), and every round would otherwise decode and hash all of its messages again: with
+ * 256-message roots that re-hashing was most of a node's CPU under load. Entries are keyed by the committed
+ * root and interval, so a hit always holds the same messages; the oldest entries go first.
+ */
+export class VerifiedRootCache {
+  private readonly roots = new Map<string, VerifiedRoot>();
+  constructor(private readonly maxRoots = 32) {}
+
+  get(key: string): VerifiedRoot | undefined {
+    return this.roots.get(key);
+  }
+
+  set(key: string, root: VerifiedRoot): void {
+    if (this.roots.size >= this.maxRoots) this.roots.delete(this.roots.keys().next().value!);
+    this.roots.set(key, root);
+  }
 }
 
 /**
@@ -30,6 +60,7 @@ export async function buildExecuteReport(
   deps: ExecutePluginDeps,
   opts: ExecutePluginOptions,
   log: Logger = noopLogger,
+  cache?: VerifiedRootCache,
 ): Promise<{ report: Hex; count: number } | undefined> {
   const onRampOf = new Map(deps.sources.map((s) => [s.chainSelector, encodeAbiParameters([{ type: 'address' }], [s.onRamp])]));
   const sources = [...new Set(outcome.roots.map((r) => r.chainSelector))];
@@ -44,23 +75,31 @@ export async function buildExecuteReport(
     const onRamp = onRampOf.get(source);
     if (!onRamp) continue;
     for (const root of outcome.roots.filter((r) => r.chainSelector === source)) {
-      const messages = await deps.readMessages(source, root.minSeqNr, root.maxSeqNr);
-      if (!messages || messages.length !== Number(root.maxSeqNr - root.minSeqNr + 1n)) continue;
-      const leaves = messages.map((m) => getLeafHash(toAny2EVMMessage(m), onRamp));
-      if (getMerkleRoot(leaves) !== root.merkleRoot) {
-        log.error('execute: stored messages do not match the committed root', {
-          source: source.toString(),
-          dest: deps.destChainSelector.toString(),
-          minSeqNr: root.minSeqNr.toString(),
-          maxSeqNr: root.maxSeqNr.toString(),
-          root: root.merkleRoot,
-        });
-        continue;
+      const key = `${source}:${root.merkleRoot}:${root.minSeqNr}:${root.maxSeqNr}`;
+      let verified = cache?.get(key);
+      if (!verified) {
+        const messages = await deps.readMessages(source, root.minSeqNr, root.maxSeqNr);
+        if (!messages || messages.length !== Number(root.maxSeqNr - root.minSeqNr + 1n)) continue;
+        const exec = messages.map((m) => toAny2EVMMessage(m));
+        const leaves = exec.map((m) => getLeafHash(m, onRamp));
+        if (getMerkleRoot(leaves) !== root.merkleRoot) {
+          log.error('execute: stored messages do not match the committed root', {
+            source: source.toString(),
+            dest: deps.destChainSelector.toString(),
+            minSeqNr: root.minSeqNr.toString(),
+            maxSeqNr: root.maxSeqNr.toString(),
+            root: root.merkleRoot,
+          });
+          continue;
+        }
+        verified = { messages: exec, leaves };
+        cache?.set(key, verified);
       }
+      const { messages, leaves } = verified;
       const picked: number[] = [];
       for (const s of root.pending) {
         const i = Number(s - root.minSeqNr);
-        const cost = estimateMessageGas(messages[i]!, opts);
+        const cost = estimateExecGas(messages[i]!, opts);
         if (count >= opts.maxMessagesPerReport || (gas + cost > opts.gasBudget && count > 0)) break;
         picked.push(i);
         gas += cost;
@@ -68,7 +107,7 @@ export async function buildExecuteReport(
       }
       if (picked.length > 0) {
         const { proofs, proofFlagBits } = getMultiProof(leaves, picked);
-        const execMsgs = picked.map((i) => toAny2EVMMessage(messages[i]!));
+        const execMsgs = picked.map((i) => messages[i]!);
         reports.push({
           sourceChainSelector: source,
           messages: execMsgs,

@@ -17,6 +17,7 @@ import {
   startAnvil,
   send,
   type ChainDeployment,
+  toDevnetChain,
   type DevnetChain,
   type DevnetFile,
   type Anvil,
@@ -81,26 +82,7 @@ describe('ccip CLI against a devnet.json of two CCIP stacks on anvil', () => {
   beforeAll(async () => {
     anvil = await startAnvil({ chainId: 31337 });
     pair = await deployLocalPair(anvil.rpcUrl, 31337);
-    const chain = (name: string, d: ChainDeployment, key: Hex): DevnetChain => ({
-      name,
-      chainId: 31337,
-      chainSelector: String(d.chainSelector),
-      rpcUrl: anvil.rpcUrl,
-      contracts: {
-        router: d.contracts.router,
-        onRamp: d.contracts.onRamp,
-        offRamp: d.contracts.offRamp,
-        feeQuoter: d.contracts.feeQuoter,
-        nonceManager: d.contracts.nonceManager,
-        rmnRemote: d.contracts.rmnRemote,
-        tokenAdminRegistry: d.contracts.tokenAdminRegistry,
-        registryModuleOwnerCustom: d.contracts.registryModuleOwnerCustom,
-        messageReceiver: d.contracts.messageReceiver,
-      },
-      feeToken: d.contracts.linkToken,
-      wrappedNative: d.contracts.wrappedNative,
-      accounts: [{ address: privateKeyToAddress(key), privateKey: key }],
-    });
+    const chain = (name: string, d: ChainDeployment, key: Hex): DevnetChain => ({ ...toDevnetChain(d, [key]), name, rpcUrl: anvil.rpcUrl });
     const file: DevnetFile = { version: 1, chains: [chain('alpha', pair.a, senderKey), chain('beta', pair.b, execKey)], nodes: [] };
     dir = mkdtempSync(join(tmpdir(), 'ccip-cli-'));
     writeFileSync(join(dir, 'devnet.json'), JSON.stringify(file, null, 2));

@@ -8,7 +8,7 @@ import { generateNodeKeys, peerIdFromP2pKey, writeKeystore } from '@openccip/nod
 import { freePort, startAnvil, type Anvil } from './anvil.js';
 import { ANVIL_KEYS, makeChainClients } from './clients.js';
 import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './deploy.js';
-import type { DevnetFile } from './devnetFile.js';
+import { toDevnetChain, type DevnetFile } from './devnetFile.js';
 import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 
@@ -143,23 +143,20 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
         keystore: { path: keystorePath, passwordEnv: 'OPENCCIP_KEYSTORE_PASSWORD' },
         p2p: { listen: members[i]!.address },
         don: { f, nodes: members },
-        chains: deployments.map((d) => ({
-          name: d.clients.chain.name,
-          chainId: d.clients.chain.id,
-          chainSelector: d.chainSelector.toString(),
-          rpcUrl: d.clients.chain.rpcUrls.default.http[0]!,
-          finality: { depth },
-          contracts: {
-            router: d.contracts.router,
-            onRamp: d.contracts.onRamp,
-            offRamp: d.contracts.offRamp,
-            feeQuoter: d.contracts.feeQuoter,
-            nonceManager: d.contracts.nonceManager,
-            rmnRemote: d.contracts.rmnRemote,
-            tokenAdminRegistry: d.contracts.tokenAdminRegistry,
-          },
-          ocr: { commitConfigDigest: digests.get(d.chainSelector)!.commit, executeConfigDigest: digests.get(d.chainSelector)!.execute },
-        })),
+        chains: deployments.map((d) => {
+          const { name, chainId, chainSelector, rpcUrl, contracts } = toDevnetChain(d, []);
+          const { registryModuleOwnerCustom: _r, messageReceiver: _m, ...nodeContracts } = contracts;
+          const ocr = digests.get(d.chainSelector)!;
+          return {
+            name,
+            chainId,
+            chainSelector,
+            rpcUrl,
+            finality: { depth },
+            contracts: nodeContracts,
+            ocr: { commitConfigDigest: ocr.commit, executeConfigDigest: ocr.execute },
+          };
+        }),
         logLevel: opts.nodeLogLevel ?? 'info',
       };
       const configPath = join(nodeDir, 'node.json');
@@ -170,27 +167,8 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
 
     const file: DevnetFile = {
       version: 1,
-      chains: deployments.map((d) => ({
-        name: d.clients.chain.name,
-        chainId: d.clients.chain.id,
-        chainSelector: d.chainSelector.toString(),
-        rpcUrl: d.clients.chain.rpcUrls.default.http[0]!,
-        contracts: {
-          router: d.contracts.router,
-          onRamp: d.contracts.onRamp,
-          offRamp: d.contracts.offRamp,
-          feeQuoter: d.contracts.feeQuoter,
-          nonceManager: d.contracts.nonceManager,
-          rmnRemote: d.contracts.rmnRemote,
-          tokenAdminRegistry: d.contracts.tokenAdminRegistry,
-          registryModuleOwnerCustom: d.contracts.registryModuleOwnerCustom,
-          messageReceiver: d.contracts.messageReceiver,
-        },
-        feeToken: d.contracts.linkToken,
-        wrappedNative: d.contracts.wrappedNative,
-        // Account 0 deployed and owns the contracts; the rest are for users and tests.
-        accounts: ANVIL_KEYS.slice(1).map((privateKey) => ({ address: privateKeyToAddress(privateKey), privateKey })),
-      })),
+      // Account 0 deployed and owns the contracts; the rest are for users and tests.
+      chains: deployments.map((d) => toDevnetChain(d, ANVIL_KEYS.slice(1))),
       nodes: members.map((m) => ({ name: m.name, peerId: m.peerId, p2pAddress: m.address, ocrSigner: m.ocrSigner })),
     };
     writeFileSync(outPath, JSON.stringify(file, null, 2));

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Address, Hex } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import type { ChainDeployment } from './deploy.js';
 
 /**
  * devnet.json: what `ccip devnet up` writes and the CLI, SDK examples and tests read. Selectors and amounts are
@@ -48,4 +50,29 @@ export function readDevnetFile(path: string): DevnetFile {
   const f = parsed as Partial<DevnetFile>;
   if (f.version !== 1 || !Array.isArray(f.chains)) throw new Error(`${path} is not a devnet.json (version 1) file`);
   return f as DevnetFile;
+}
+
+/** A deployment as devnet.json lists it, with the given funded account keys. */
+export function toDevnetChain(d: ChainDeployment, accountKeys: readonly Hex[]): DevnetChain {
+  const c = d.contracts;
+  return {
+    name: d.clients.chain.name,
+    chainId: d.clients.chain.id,
+    chainSelector: d.chainSelector.toString(),
+    rpcUrl: d.clients.chain.rpcUrls.default.http[0]!,
+    contracts: {
+      router: c.router,
+      onRamp: c.onRamp,
+      offRamp: c.offRamp,
+      feeQuoter: c.feeQuoter,
+      nonceManager: c.nonceManager,
+      rmnRemote: c.rmnRemote,
+      tokenAdminRegistry: c.tokenAdminRegistry,
+      registryModuleOwnerCustom: c.registryModuleOwnerCustom,
+      messageReceiver: c.messageReceiver,
+    },
+    feeToken: c.linkToken,
+    wrappedNative: c.wrappedNative,
+    accounts: accountKeys.map((privateKey) => ({ address: privateKeyToAddress(privateKey), privateKey })),
+  };
 }

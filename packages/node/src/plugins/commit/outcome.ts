@@ -55,23 +55,23 @@ export function commitOutcome(
       now - ts >= BigInt(opts.priceHeartbeatSec) ||
       (fresh > onchain ? fresh - onchain : onchain - fresh) * 1_000_000n > BigInt(opts.priceDeviationPpm) * onchain;
 
-    const gasKeys = new Set(withPrices.flatMap((p) => p.gas.map((g) => g.chainSelector)));
-    for (const sel of [...gasKeys].sort((a, b) => (a < b ? -1 : 1))) {
-      const vals = withPrices.flatMap((p) => p.gas.filter((g) => g.chainSelector === sel));
-      if (vals.length < 2 * f + 1) continue;
-      const fresh = median(vals.map((v) => v.fresh));
-      const onchain = median(vals.map((v) => v.onchain));
-      const ts = median(vals.map((v) => BigInt(v.onchainTimestamp)));
-      if (fresh > 0n && due(fresh, onchain, ts)) gasPriceUpdates.push({ destChainSelector: sel, usdPerUnitGas: fresh });
+    // One agreed price per key: medians of ≥ 2f+1 views, pushed when due.
+    const agreed = <K extends bigint | string>(views: readonly { key: K; fresh: bigint; onchain: bigint; onchainTimestamp: number }[]) => {
+      const keys = [...new Set(views.map((v) => v.key))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return keys.flatMap((key) => {
+        const vals = views.filter((v) => v.key === key);
+        if (vals.length < 2 * f + 1) return [];
+        const fresh = median(vals.map((v) => v.fresh));
+        const onchain = median(vals.map((v) => v.onchain));
+        const ts = median(vals.map((v) => BigInt(v.onchainTimestamp)));
+        return fresh > 0n && due(fresh, onchain, ts) ? [{ key, fresh }] : [];
+      });
+    };
+    for (const { key, fresh } of agreed(withPrices.flatMap((p) => p.gas.map((g) => ({ ...g, key: g.chainSelector }))))) {
+      gasPriceUpdates.push({ destChainSelector: key, usdPerUnitGas: fresh });
     }
-    const tokenKeys = new Set(withPrices.flatMap((p) => p.tokens.map((t) => t.token)));
-    for (const token of [...tokenKeys].sort()) {
-      const vals = withPrices.flatMap((p) => p.tokens.filter((t) => t.token === token));
-      if (vals.length < 2 * f + 1) continue;
-      const fresh = median(vals.map((v) => v.fresh));
-      const onchain = median(vals.map((v) => v.onchain));
-      const ts = median(vals.map((v) => BigInt(v.onchainTimestamp)));
-      if (fresh > 0n && due(fresh, onchain, ts)) tokenPriceUpdates.push({ sourceToken: token, usdPerToken: fresh });
+    for (const { key, fresh } of agreed(withPrices.flatMap((p) => p.tokens.map((t) => ({ ...t, key: t.token }))))) {
+      tokenPriceUpdates.push({ sourceToken: key, usdPerToken: fresh });
     }
   }
   return { roots, gasPriceUpdates, tokenPriceUpdates };

@@ -13,7 +13,6 @@ import {ITokenAdminRegistry} from "../interfaces/ITokenAdminRegistry.sol";
 import {ITypeAndVersion} from "../interfaces/ITypeAndVersion.sol";
 import {Client} from "../libraries/Client.sol";
 import {Internal} from "../libraries/Internal.sol";
-import {MerkleMultiProof} from "../libraries/MerkleMultiProof.sol";
 import {Pool} from "../libraries/Pool.sol";
 import {OffRampAdmin} from "./OffRampAdmin.sol";
 import {OffRampBase} from "./OffRampBase.sol";
@@ -418,34 +417,47 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
   // ================================================================
 
   /// @notice DON execution: report = abi.encode(Internal.ExecutionReport[]). Signatures are not used.
+  /// @dev The report is processed in place in calldata (never decoded into memory): every message is hashed and
+  /// proven from the same calldata bytes it is then executed from.
   function execute(bytes32[2] calldata reportContext, bytes calldata report) external {
     _transmit(
       uint8(Internal.OCRPluginType.Execution), reportContext, report, _noSignatures(), _noSignatures(), bytes32(0)
     );
 
-    Internal.ExecutionReport[] memory reports = abi.decode(report, (Internal.ExecutionReport[]));
+    Internal.ExecutionReport[] calldata reports;
+    bool ok;
+    assembly {
+      // The array's head must lie inside `report`; its elements are then bounds-checked by the calldata accessors
+      // (against calldatasize, and nothing follows `report`: _transmit checked the exact calldata length).
+      let rel := calldataload(report.offset)
+      let p := add(report.offset, rel)
+      reports.offset := add(p, 0x20)
+      reports.length := calldataload(p)
+      ok := and(lt(rel, report.length), iszero(gt(add(rel, add(0x20, shl(5, reports.length))), report.length)))
+      ok := and(ok, lt(reports.length, 0x10000))
+    }
+    if (!ok) revert MalformedReport();
     if (reports.length == 0) revert EmptyBatch();
-    GasLimitOverride[] memory noOverrides = new GasLimitOverride[](0);
     for (uint256 i = 0; i < reports.length; ++i) {
-      _executeSingleReport(reports[i], noOverrides, false);
+      _executeSingleReport(reports[i], _noOverrides(), false);
     }
   }
 
   /// @notice Permissionless execution of FAILURE messages, or of any message once its root is older than the
   /// permissionless threshold. Gas limits may be raised (never lowered) per message and per token.
-  function manuallyExecute(Internal.ExecutionReport[] memory reports, GasLimitOverride[][] memory gasLimitOverrides)
+  function manuallyExecute(Internal.ExecutionReport[] calldata reports, GasLimitOverride[][] calldata gasLimitOverrides)
     external
   {
     if (reports.length == 0) revert EmptyBatch();
     if (reports.length != gasLimitOverrides.length) revert ManualExecutionGasLimitMismatch();
     for (uint256 i = 0; i < reports.length; ++i) {
-      Internal.ExecutionReport memory report = reports[i];
-      GasLimitOverride[] memory overrides = gasLimitOverrides[i];
+      Internal.ExecutionReport calldata report = reports[i];
+      GasLimitOverride[] calldata overrides = gasLimitOverrides[i];
       uint256 numMsgs = report.messages.length;
       if (numMsgs != overrides.length) revert ManualExecutionGasLimitMismatch();
       for (uint256 j = 0; j < numMsgs; ++j) {
-        Internal.Any2EVMRampMessage memory message = report.messages[j];
-        GasLimitOverride memory o = overrides[j];
+        Internal.Any2EVMRampMessage calldata message = report.messages[j];
+        GasLimitOverride calldata o = overrides[j];
         if (o.receiverExecutionGasLimit != 0 && o.receiverExecutionGasLimit < message.gasLimit) {
           revert InvalidManualExecutionGasLimit(
             report.sourceChainSelector, message.header.messageId, o.receiverExecutionGasLimit
@@ -467,9 +479,17 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
     }
   }
 
+  /// @dev An empty GasLimitOverride[] for DON execution (never indexed).
+  function _noOverrides() internal pure returns (GasLimitOverride[] calldata empty) {
+    assembly {
+      empty.offset := 0
+      empty.length := 0
+    }
+  }
+
   function _executeSingleReport(
-    Internal.ExecutionReport memory report,
-    GasLimitOverride[] memory overrides,
+    Internal.ExecutionReport calldata report,
+    GasLimitOverride[] calldata overrides,
     bool manualExecution
   ) internal {
     uint64 sourceChainSelector = report.sourceChainSelector;
@@ -479,8 +499,15 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
       emit SkippedReportExecution(sourceChainSelector);
       return;
     }
+    // Execution config, read once per report.
+    ExecContext memory ctx;
+    ctx.sourceChainSelector = sourceChainSelector;
     SourceChainState storage config = s_sourceChainConfigs[sourceChainSelector];
-    if (!config.executionState.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    ExecutionState memory lane = config.executionState;
+    if (!lane.isEnabled) revert SourceChainNotEnabled(sourceChainSelector);
+    ctx.router = address(lane.router);
+    // With an interceptor, a message's effects must be atomic: no fast path.
+    ctx.hasMessageInterceptor = lane.hasMessageInterceptor;
 
     uint256 numMsgs = report.messages.length;
     if (numMsgs == 0) revert EmptyReport(sourceChainSelector);
@@ -489,41 +516,89 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
     bytes32[] memory hashedLeaves = new bytes32[](numMsgs);
     {
       bytes32 metadataHash = config.metadataHash;
-      uint64 chainSelector = i_chainSelector;
       for (uint256 i = 0; i < numMsgs; ++i) {
-        Internal.Any2EVMRampMessage memory message = report.messages[i];
+        Internal.Any2EVMRampMessage calldata message = report.messages[i];
         // Roots do not commit to the dest selector through the metadata hash alone: check it explicitly.
-        if (message.header.destChainSelector != chainSelector) {
+        if (message.header.destChainSelector != i_chainSelector) {
           revert InvalidMessageDestChainSelector(message.header.destChainSelector);
         }
         if (message.header.sourceChainSelector != sourceChainSelector) {
           revert SourceChainSelectorMismatch(sourceChainSelector, message.header.sourceChainSelector);
         }
-        hashedLeaves[i] = Internal._hash(message, metadataHash);
+        hashedLeaves[i] = _hashLeaf(message, metadataHash);
       }
     }
 
-    // SECURITY CRITICAL: every message executed below is proven to be in a committed root.
-    uint256 timestampCommitted =
-      s_roots[sourceChainSelector][MerkleMultiProof._merkleRoot(hashedLeaves, report.proofs, report.proofFlagBits)];
-    if (timestampCommitted == 0) revert RootNotCommitted(sourceChainSelector);
-
-    bool manualExecAllowedByAge;
-    if (manualExecution) {
-      manualExecAllowedByAge = block.timestamp - timestampCommitted > s_permissionLessExecutionThresholdSeconds;
+    {
+      // SECURITY CRITICAL: every message executed below is proven to be in a committed root.
+      uint256 timestampCommitted = _rootTimestamp(sourceChainSelector, hashedLeaves, report);
+      if (timestampCommitted == 0) revert RootNotCommitted(sourceChainSelector);
+      if (manualExecution) {
+        ctx.mode = block.timestamp - timestampCommitted > lane.permissionLessExecutionThresholdSeconds
+          ? MANUAL_BY_AGE
+          : MANUAL;
+      }
     }
 
     for (uint256 i = 0; i < numMsgs; ++i) {
-      GasLimitOverride memory o;
-      if (manualExecution) o = overrides[i];
-      _executeMessage(
-        sourceChainSelector,
-        report.messages[i],
-        report.offchainTokenData[i],
-        hashedLeaves[i],
-        o,
-        manualExecution ? (manualExecAllowedByAge ? MANUAL_BY_AGE : MANUAL) : DON
-      );
+      uint256 freeMemory;
+      assembly {
+        freeMemory := mload(0x40)
+      }
+      ctx.index = i;
+      ctx.leaf = hashedLeaves[i];
+      _executeMessage(ctx, report.messages[i], report.offchainTokenData[i], overrides);
+      // Nothing allocated while executing a message outlives it: reuse the memory (no growing expansion cost).
+      assembly {
+        mstore(0x40, freeMemory)
+      }
+    }
+  }
+
+  /// @dev The commit timestamp of the root the report's proof gives for `hashedLeaves` (0: not committed).
+  function _rootTimestamp(uint64 sourceChainSelector, bytes32[] memory hashedLeaves, Internal.ExecutionReport calldata report)
+    internal
+    view
+    returns (uint256)
+  {
+    return s_roots[sourceChainSelector][_merkleRoot(hashedLeaves, report.proofs, report.proofFlagBits)];
+  }
+
+  /// @dev keccak256(abi.encode(new Internal.Any2EVMTokenTransfer[](0))): the token hash of a message without tokens.
+  bytes32 internal constant EMPTY_TOKEN_TRANSFERS_HASH = keccak256(abi.encode(uint256(0x20), uint256(0)));
+
+  /// @dev Internal._hash(message, metadataHash) computed straight from calldata, in scratch memory (never
+  /// allocated). Header words are hashed as they are in calldata: a word with dirty high bits cannot match a leaf
+  /// of the committed tree, so any message proven below is cleanly encoded.
+  function _hashLeaf(Internal.Any2EVMRampMessage calldata message, bytes32 metadataHash)
+    internal
+    pure
+    returns (bytes32 leaf)
+  {
+    bytes32 tokensHash = EMPTY_TOKEN_TRANSFERS_HASH;
+    if (message.tokenAmounts.length != 0) tokensHash = keccak256(abi.encode(message.tokenAmounts));
+    bytes calldata sender = message.sender;
+    bytes calldata data = message.data;
+    assembly {
+      let m := mload(0x40)
+      // abi.encode(messageId, receiver, sequenceNumber, gasLimit, nonce); header = [id][src][dest][seqNr][nonce]
+      mstore(m, calldataload(message))
+      mstore(add(m, 0x20), calldataload(add(message, 0xe0)))
+      mstore(add(m, 0x40), calldataload(add(message, 0x60)))
+      mstore(add(m, 0x60), calldataload(add(message, 0x100)))
+      mstore(add(m, 0x80), calldataload(add(message, 0x80)))
+      let fixedHash := keccak256(m, 0xa0)
+      calldatacopy(m, sender.offset, sender.length)
+      let senderHash := keccak256(m, sender.length)
+      calldatacopy(m, data.offset, data.length)
+      let dataHash := keccak256(m, data.length)
+      mstore(m, 0) // Internal.LEAF_DOMAIN_SEPARATOR
+      mstore(add(m, 0x20), metadataHash)
+      mstore(add(m, 0x40), fixedHash)
+      mstore(add(m, 0x60), senderHash)
+      mstore(add(m, 0x80), dataHash)
+      mstore(add(m, 0xa0), tokensHash)
+      leaf := keccak256(m, 0xc0)
     }
   }
 
@@ -531,89 +606,151 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
   uint8 internal constant MANUAL = 1;
   uint8 internal constant MANUAL_BY_AGE = 2;
 
-  /// @param mode DON, MANUAL (only FAILURE messages may run) or MANUAL_BY_AGE (root older than the threshold)
+  /// @dev What every message of a report shares.
+  struct ExecContext {
+    uint64 sourceChainSelector;
+    uint8 mode; // DON, MANUAL (only FAILURE messages may run) or MANUAL_BY_AGE (root older than the threshold)
+    address router;
+    bool hasMessageInterceptor;
+    uint256 index; // of the message in its report
+    bytes32 leaf; // its merkle leaf
+    uint256 stateSlot; // its execution state word
+    uint256 stateOffset; // and bit offset in it
+  }
+
+  /// @param overrides the manual executor's gas limits (validated by manuallyExecute); empty for the DON
   function _executeMessage(
-    uint64 sourceChainSelector,
-    Internal.Any2EVMRampMessage memory message,
-    bytes[] memory offchainTokenData,
-    bytes32 leaf,
-    GasLimitOverride memory o,
-    uint8 mode
+    ExecContext memory ctx,
+    Internal.Any2EVMRampMessage calldata message,
+    bytes[] calldata offchainTokenData,
+    GasLimitOverride[] calldata overrides
   ) internal {
+    Internal.MessageExecutionState originalState = _startExecution(ctx, message, offchainTokenData.length);
+    if (originalState == Internal.MessageExecutionState.IN_PROGRESS) return; // skipped
+
+    uint256 gasUsed = gasleft();
+    (bool success, bytes memory returnData) = _run(ctx, message, offchainTokenData, overrides);
+    gasUsed -= gasleft();
+    Internal.MessageExecutionState newState =
+      success ? Internal.MessageExecutionState.SUCCESS : Internal.MessageExecutionState.FAILURE;
+    _setExecutionState(ctx.stateSlot, ctx.stateOffset, newState); // warm: written by _startExecution
+
+    // A manual retry of a FAILURE that fails again reverts, so the caller sees why.
+    if (!success && originalState == Internal.MessageExecutionState.FAILURE) {
+      revert ExecutionError(message.header.messageId, returnData);
+    }
+
+    emit ExecutionStateChanged(
+      ctx.sourceChainSelector,
+      message.header.sequenceNumber,
+      message.header.messageId,
+      ctx.leaf,
+      newState,
+      returnData,
+      gasUsed
+    );
+  }
+
+  /// @dev Decides whether the message runs now; if so marks it IN_PROGRESS (which also blocks re-entrant execution
+  /// of it) and returns its original state (UNTOUCHED or FAILURE). Returns IN_PROGRESS for a skipped message.
+  function _startExecution(ExecContext memory ctx, Internal.Any2EVMRampMessage calldata message, uint256 numTokenData)
+    internal
+    returns (Internal.MessageExecutionState originalState)
+  {
+    uint64 sourceChainSelector = ctx.sourceChainSelector;
     uint64 seqNr = message.header.sequenceNumber;
     (uint256 stateSlot, uint256 stateOffset) = _executionStateSlot(sourceChainSelector, seqNr);
-    Internal.MessageExecutionState originalState = _getExecutionState(stateSlot, stateOffset);
+    originalState = _getExecutionState(stateSlot, stateOffset);
 
-    // Only UNTOUCHED and FAILURE may run; IN_PROGRESS also blocks re-entrant execution of the same message.
+    // Only UNTOUCHED and FAILURE may run.
     if (
       originalState != Internal.MessageExecutionState.UNTOUCHED
         && originalState != Internal.MessageExecutionState.FAILURE
     ) {
-      if (mode != DON) revert AlreadyExecuted(sourceChainSelector, seqNr);
+      if (ctx.mode != DON) revert AlreadyExecuted(sourceChainSelector, seqNr);
       emit SkippedAlreadyExecutedMessage(sourceChainSelector, seqNr);
-      return;
+      return Internal.MessageExecutionState.IN_PROGRESS;
     }
 
-    if (mode != DON) {
-      if (mode != MANUAL_BY_AGE && originalState != Internal.MessageExecutionState.FAILURE) {
+    if (ctx.mode != DON) {
+      if (ctx.mode != MANUAL_BY_AGE && originalState != Internal.MessageExecutionState.FAILURE) {
         revert ManualExecutionNotYetEnabled(sourceChainSelector);
       }
-      // Overrides were validated (never lower) by manuallyExecute; the leaf was hashed with the original.
-      if (o.receiverExecutionGasLimit != 0) message.gasLimit = o.receiverExecutionGasLimit;
     } else if (originalState == Internal.MessageExecutionState.FAILURE) {
       // The DON never retries failures: that is manual execution's job.
       emit AlreadyAttempted(sourceChainSelector, seqNr);
-      return;
+      return Internal.MessageExecutionState.IN_PROGRESS;
     }
 
-    if (message.tokenAmounts.length != offchainTokenData.length) {
-      revert TokenDataMismatch(sourceChainSelector, seqNr);
-    }
+    if (message.tokenAmounts.length != numTokenData) revert TokenDataMismatch(sourceChainSelector, seqNr);
 
     // Ordered messages advance the sender's inbound nonce once; a FAILURE retry already did.
     if (message.header.nonce != 0 && originalState == Internal.MessageExecutionState.UNTOUCHED) {
-      if (!INonceManager(i_nonceManager)
-          .incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender)) return; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
+      if (!INonceManager(i_nonceManager).incrementInboundNonce(sourceChainSelector, message.header.nonce, message.sender))
+      {
+        return Internal.MessageExecutionState.IN_PROGRESS; // not its turn: stays UNTOUCHED (the NonceManager emits the skip)
+      }
     }
 
     _setExecutionState(stateSlot, stateOffset, Internal.MessageExecutionState.IN_PROGRESS);
-    uint256 gasStart = gasleft();
-    (Internal.MessageExecutionState newState, bytes memory returnData) =
-      _trialExecute(message, offchainTokenData, o.tokenGasOverrides);
-    uint256 gasUsed = gasStart - gasleft();
-    _setExecutionState(stateSlot, stateOffset, newState);
-
-    // A manual retry of a FAILURE that fails again reverts, so the caller sees why.
-    if (
-      mode != DON && newState == Internal.MessageExecutionState.FAILURE
-        && originalState == Internal.MessageExecutionState.FAILURE
-    ) revert ExecutionError(message.header.messageId, returnData);
-
-    emit ExecutionStateChanged(
-      sourceChainSelector, seqNr, message.header.messageId, leaf, newState, returnData, gasUsed
-    );
+    ctx.stateSlot = stateSlot;
+    ctx.stateOffset = stateOffset;
   }
 
-  /// @dev Runs the message in a self-call so that token release/mint and the receiver call are atomic.
+  /// @dev Runs one message: returns (true, "") on success, (false, error) on FAILURE.
+  function _run(
+    ExecContext memory ctx,
+    Internal.Any2EVMRampMessage calldata message,
+    bytes[] calldata offchainTokenData,
+    GasLimitOverride[] calldata overrides
+  ) internal returns (bool, bytes memory) {
+    uint256 gasLimit = message.gasLimit;
+    uint32[] calldata tokenGasOverrides = _noTokenGasOverrides();
+    if (ctx.mode != DON) {
+      // Overrides were validated (never lower); the leaf was hashed with the original gas limit.
+      GasLimitOverride calldata o = overrides[ctx.index];
+      if (o.receiverExecutionGasLimit != 0) gasLimit = o.receiverExecutionGasLimit;
+      tokenGasOverrides = o.tokenGasOverrides;
+    }
+    if (message.tokenAmounts.length == 0 && !ctx.hasMessageInterceptor) {
+      // Fast path: the receiver call is the only effect and the Router call reverts its own state on failure, so
+      // no atomicity self-call is needed. Same outcome, returnData and gas rules as the self-call path.
+      return _callReceiver(message, ctx.router, ctx.sourceChainSelector, gasLimit, new Client.EVMTokenAmount[](0));
+    }
+    return _trialExecute(message, offchainTokenData, gasLimit, tokenGasOverrides);
+  }
+
+  function _noTokenGasOverrides() internal pure returns (uint32[] calldata empty) {
+    assembly {
+      empty.offset := 0
+      empty.length := 0
+    }
+  }
+
+  /// @dev Runs the message in a self-call so that token release/mint, the interceptor and the receiver call are
+  /// atomic.
   function _trialExecute(
-    Internal.Any2EVMRampMessage memory message,
-    bytes[] memory offchainTokenData,
-    uint32[] memory tokenGasOverrides
-  ) internal returns (Internal.MessageExecutionState, bytes memory) {
-    try this.executeSingleMessage(message, offchainTokenData, tokenGasOverrides) {
-      return (Internal.MessageExecutionState.SUCCESS, "");
+    Internal.Any2EVMRampMessage calldata message,
+    bytes[] calldata offchainTokenData,
+    uint256 gasLimit,
+    uint32[] calldata tokenGasOverrides
+  ) internal returns (bool, bytes memory) {
+    Internal.Any2EVMRampMessage memory m = message;
+    m.gasLimit = gasLimit;
+    try this.executeSingleMessage(m, offchainTokenData, tokenGasOverrides) {
+      return (true, "");
     } catch (bytes memory err) {
       // Too little gas given by the caller is not the message's fault: revert the whole tx rather than mark
-      // FAILURE. These selectors only reach us unwrapped from our own checks or the Router's exact-gas check.
+      // FAILURE. These selectors only reach us unwrapped from our own checks or the exact-gas checks.
       bytes4 selector = bytes4(err);
+      if (selector == InsufficientGasToCompleteTx.selector) _revertWith(err);
       if (
         selector == CallWithExactGas.NotEnoughGasForCall.selector
           || selector == CallWithExactGas.NoGasForCallExactCheck.selector
-          || selector == InsufficientGasForStaticCall.selector
       ) {
         revert InsufficientGasToCompleteTx(selector);
       }
-      return (Internal.MessageExecutionState.FAILURE, err);
+      return (false, err);
     }
   }
 
@@ -633,32 +770,151 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
       );
     }
 
-    Client.Any2EVMMessage memory any2EvmMessage = Client.Any2EVMMessage({
+    address interceptor = s_messageInterceptor;
+    if (interceptor != address(0)) {
+      try IMessageInterceptor(interceptor).onInboundMessage(_any2EvmMessage(message, destTokenAmounts)) {}
+      catch (bytes memory err) {
+        revert IMessageInterceptor.MessageValidationError(err);
+      }
+    }
+
+    uint64 sourceChainSelector = message.header.sourceChainSelector;
+    (bool success, bytes memory err) = _callReceiver(
+      message,
+      address(s_sourceChainConfigs[sourceChainSelector].executionState.router),
+      sourceChainSelector,
+      message.gasLimit,
+      destTokenAmounts
+    );
+    if (!success) _revertWith(err);
+  }
+
+  function _any2EvmMessage(Internal.Any2EVMRampMessage calldata message, Client.EVMTokenAmount[] memory destTokenAmounts)
+    internal
+    pure
+    returns (Client.Any2EVMMessage memory)
+  {
+    return Client.Any2EVMMessage({
       messageId: message.header.messageId,
       sourceChainSelector: message.header.sourceChainSelector,
       sender: message.sender,
       data: message.data,
       destTokenAmounts: destTokenAmounts
     });
+  }
 
-    address interceptor = s_messageInterceptor;
-    if (interceptor != address(0)) {
-      try IMessageInterceptor(interceptor).onInboundMessage(any2EvmMessage) {}
-      catch (bytes memory err) {
-        revert IMessageInterceptor.MessageValidationError(err);
-      }
-    }
-
-    // Token-only transfers, EOAs and contracts that are not CCIP receivers get no call.
+  /// @dev Delivers the message to its receiver through the Router, unless it gets no call (token-only transfer, EOA,
+  /// not a CCIP receiver). Returns (false, error) on a failure that is the message's: ReceiverError(receiver's
+  /// data) or the Router's own revert data. Reverts InsufficientGasToCompleteTx when the caller gave too little gas.
+  function _callReceiver(
+    Internal.Any2EVMRampMessage calldata message,
+    address router,
+    uint64 sourceChainSelector,
+    uint256 gasLimit,
+    Client.EVMTokenAmount[] memory destTokenAmounts
+  ) internal returns (bool success, bytes memory err) {
     address receiver = message.receiver;
     if (
-      (message.data.length == 0 && message.gasLimit == 0) || receiver.code.length == 0
+      (message.data.length == 0 && gasLimit == 0) || receiver.code.length == 0
         || !_supportsInterfaceReverting(receiver, type(IAny2EVMMessageReceiver).interfaceId)
-    ) return;
+    ) return (true, "");
 
-    (bool success, bytes memory returnData,) = s_sourceChainConfigs[message.header.sourceChainSelector].executionState.router
-      .routeMessage(any2EvmMessage, i_gasForCallExactCheck, message.gasLimit, receiver);
-    if (!success) revert ReceiverError(returnData);
+    uint256 gasForCallExactCheck = i_gasForCallExactCheck;
+    assembly {
+      // Copies the calldata `bytes` at `p` (length word + data) as an ABI tail (zero-padded) to `w`; returns its size.
+      function tail(w, p) -> size {
+        let len := calldataload(p)
+        let padded := and(add(len, 31), not(31))
+        mstore(add(w, padded), 0) // the padding of the last word (overwritten by the length word if len == 0)
+        mstore(w, len)
+        calldatacopy(add(w, 0x20), add(p, 0x20), len)
+        size := add(0x20, padded)
+      }
+      // Writes routeMessage(Any2EVMMessage message, uint16, uint256, address), canonically encoded, at `m`; returns
+      // its size. `msg_` is the calldata Any2EVMRampMessage (header: id, src, dest, seqNr, nonce; then offsets of
+      // sender and data, receiver, gasLimit, ...): its sender and data offsets were validated by _hashLeaf's accessors.
+      function encode(m, msg_, src, gasLimitArg, gasCheck, recv, tokens) -> size {
+        mstore(m, shl(224, 0x3cf97983)) // IRouter.routeMessage.selector (checked by a test)
+        mstore(add(m, 0x04), 0x80)
+        mstore(add(m, 0x24), gasCheck)
+        mstore(add(m, 0x44), gasLimitArg)
+        mstore(add(m, 0x64), recv)
+        // message = [messageId][sourceChainSelector][sender][data][destTokenAmounts] (last three: tail offsets)
+        let t := add(m, 0x84)
+        mstore(t, calldataload(msg_))
+        mstore(add(t, 0x20), src)
+        mstore(add(t, 0x40), 0xa0)
+        let o := add(0xa0, tail(add(t, 0xa0), add(msg_, calldataload(add(msg_, 0xa0)))))
+        mstore(add(t, 0x60), o)
+        o := add(o, tail(add(t, o), add(msg_, calldataload(add(msg_, 0xc0)))))
+        mstore(add(t, 0x80), o)
+        let n := mload(tokens) // EVMTokenAmount[]: each element points to a (token, amount) struct
+        let w := add(t, o)
+        mstore(w, n)
+        for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+          let e := mload(add(tokens, shl(5, add(i, 1))))
+          let d := add(add(w, 0x20), shl(6, i))
+          mstore(d, mload(e))
+          mstore(add(d, 0x20), mload(add(e, 0x20)))
+        }
+        size := add(add(0x84, o), add(0x20, shl(6, n)))
+      }
+
+      let m := mload(0x40)
+      let size := encode(m, message, sourceChainSelector, gasLimit, gasForCallExactCheck, receiver, destTokenAmounts)
+      // Same guard as a Solidity external call: a call to an account without code would succeed.
+      if iszero(extcodesize(router)) { revert(0, 0) }
+      success := call(gas(), router, 0, m, size, 0, 0)
+
+      // The result is built over the (no longer needed) call data, then allocated.
+      err := m
+      switch success
+      case 0 {
+        // The Router reverted: its revert data, unchanged.
+        mstore(err, returndatasize())
+        returndatacopy(add(err, 0x20), 0, returndatasize())
+        mstore(0x40, add(add(err, 0x20), and(add(returndatasize(), 31), not(31))))
+      }
+      default {
+        // (bool success, bytes retData, uint256 gasUsed); returndatacopy reverts on anything out of bounds.
+        returndatacopy(0x00, 0, 0x40)
+        let delivered := mload(0x00)
+        if gt(delivered, 1) { revert(0, 0) }
+        switch delivered
+        case 1 { err := 0x60 } // empty bytes
+        default {
+          success := 0
+          // abi.encodeWithSelector(ReceiverError.selector, retData)
+          let retOffset := mload(0x20)
+          returndatacopy(0x00, retOffset, 0x20)
+          let len := mload(0x00)
+          let padded := and(add(len, 31), not(31))
+          mstore(err, add(0x44, padded))
+          mstore(add(err, 0x20), shl(224, 0x0a8d6e8c)) // ReceiverError.selector (checked by a test)
+          mstore(add(err, 0x24), 0x20)
+          mstore(add(add(err, 0x44), padded), 0)
+          mstore(add(err, 0x44), len)
+          returndatacopy(add(err, 0x64), add(retOffset, 0x20), len)
+          mstore(0x40, add(add(err, 0x64), padded))
+        }
+      }
+    }
+    if (!success) {
+      // The Router's exact-gas check: the executor under-funded the call.
+      bytes4 selector = bytes4(err);
+      if (
+        selector == CallWithExactGas.NotEnoughGasForCall.selector
+          || selector == CallWithExactGas.NoGasForCallExactCheck.selector
+      ) {
+        revert InsufficientGasToCompleteTx(selector);
+      }
+    }
+  }
+
+  function _revertWith(bytes memory err) internal pure {
+    assembly {
+      revert(add(err, 0x20), mload(err))
+    }
   }
 
   function _releaseOrMintSingleToken(
@@ -795,7 +1051,8 @@ contract OffRamp is ITypeAndVersion, OffRampBase {
   }
 
   function _probeERC165(address account, bytes4 interfaceId) private view returns (bool supported) {
-    if (gasleft() < MIN_GAS_FOR_ERC165_CHECK) revert InsufficientGasForStaticCall();
+    // Wrapped here already: inside the self-call _trialExecute passes it on unchanged.
+    if (gasleft() < MIN_GAS_FOR_ERC165_CHECK) revert InsufficientGasToCompleteTx(InsufficientGasForStaticCall.selector);
     assembly {
       // supportsInterface(bytes4) in scratch space: selector at 0x00, argument at 0x04..0x23.
       mstore(0x00, shl(224, 0x01ffc9a7))

@@ -5,6 +5,7 @@ import {Ownable2Step} from "../access/Ownable2Step.sol";
 import {IRMNRemote} from "../interfaces/IRMNRemote.sol";
 import {IRouter} from "../interfaces/IRouter.sol";
 import {Internal} from "../libraries/Internal.sol";
+import {MerkleMultiProof} from "../libraries/MerkleMultiProof.sol";
 import {MultiOCR3Base} from "../ocr/MultiOCR3Base.sol";
 import {OffRamp} from "./OffRamp.sol";
 
@@ -34,9 +35,13 @@ abstract contract OffRampBase is MultiOCR3Base {
     bytes22 onRampHashPrefix; // ─────────╯ bytes22(keccak256(onRamp)): 176 bits, beyond any feasible preimage search
   }
 
+  /// @dev Everything DON execution reads about a lane besides the metadata hash: one slot. The last two fields are
+  /// per-lane copies of the dynamic config (kept in sync by _setDynamicConfig), so execution never reads it.
   struct ExecutionState {
-    IRouter router; // ──╮
-    bool isEnabled; // ──╯ the same flag as CommitState.isEnabled (both are always written together)
+    IRouter router; // ──────────────────────────────╮
+    bool isEnabled; //                               │ the same flag as CommitState.isEnabled (written together)
+    bool hasMessageInterceptor; //                   │ s_messageInterceptor != address(0)
+    uint32 permissionLessExecutionThresholdSeconds; // ╯ s_permissionLessExecutionThresholdSeconds
   }
 
   /// @dev keccak256(abi.encode(address(0))): an onRamp that decodes to the zero address is rejected.
@@ -126,7 +131,12 @@ abstract contract OffRampBase is MultiOCR3Base {
         isRMNVerificationDisabled: args.isRMNVerificationDisabled,
         onRampHashPrefix: bytes22(onRampHash)
       });
-      config.executionState = ExecutionState({router: args.router, isEnabled: args.isEnabled});
+      config.executionState = ExecutionState({
+        router: args.router,
+        isEnabled: args.isEnabled,
+        hasMessageInterceptor: s_messageInterceptor != address(0),
+        permissionLessExecutionThresholdSeconds: s_permissionLessExecutionThresholdSeconds
+      });
       config.onRamp = args.onRamp;
       config.metadataHash = Internal._any2EvmMetadataHash(sourceChainSelector, i_chainSelector, args.onRamp);
 
@@ -139,6 +149,99 @@ abstract contract OffRampBase is MultiOCR3Base {
     s_feeQuoter = dynamicConfig.feeQuoter;
     s_messageInterceptor = dynamicConfig.messageInterceptor;
     s_permissionLessExecutionThresholdSeconds = dynamicConfig.permissionLessExecutionThresholdSeconds;
+    // Refresh every lane's copy.
+    uint256 n = s_sourceChainSelectors.length();
+    for (uint256 i = 0; i < n; ++i) {
+      ExecutionState storage lane = s_sourceChainConfigs[uint64(s_sourceChainSelectors.at(i))].executionState;
+      lane.hasMessageInterceptor = dynamicConfig.messageInterceptor != address(0);
+      lane.permissionLessExecutionThresholdSeconds = dynamicConfig.permissionLessExecutionThresholdSeconds;
+    }
     emit OffRamp.DynamicConfigSet(dynamicConfig);
+  }
+
+  /// @dev MerkleMultiProof._merkleRoot with the proofs read from calldata and the intermediate hashes in scratch
+  /// memory: the same rules, checks, errors and result (OffRampMerkle.t.sol checks that both agree on valid and on
+  /// tampered proofs) for a fraction of the gas.
+  function _merkleRoot(bytes32[] memory leaves, bytes32[] calldata proofs, uint256 proofFlagBits)
+    internal
+    pure
+    returns (bytes32 root)
+  {
+    {
+      uint256 leavesLen = leaves.length;
+      uint256 proofsLen = proofs.length;
+      if (leavesLen == 0) revert MerkleMultiProof.LeavesCannotBeEmpty();
+      uint256 maxHashes = MerkleMultiProof.MAX_NUM_HASHES;
+      if (leavesLen > maxHashes + 1 || proofsLen > maxHashes + 1 || leavesLen + proofsLen - 1 > maxHashes) {
+        revert MerkleMultiProof.InvalidProof();
+      }
+    }
+    bool ok;
+    assembly {
+      // Scratch memory (nothing is allocated until we return): [INTERNAL_DOMAIN_SEPARATOR][min][max] at m, then the
+      // computed hashes.
+      function verify(leaves_, proofsOffset, proofsLen, flags) -> root_, ok_ {
+        let total := sub(add(mload(leaves_), proofsLen), 1)
+        if iszero(total) {
+          root_ := mload(add(leaves_, 0x20))
+          ok_ := 1
+          leave
+        }
+        let hashes := add(mload(0x40), 0x60)
+        mstore(sub(hashes, 0x60), 1)
+        let leafPos := 0
+        let hashPos := 0
+        let proofPos := 0
+        for { let i := 0 } lt(i, total) { i := add(i, 1) } {
+          // Flag bit 1: the next leaf, else the next computed hash; bit 0: the next proof element.
+          let a
+          switch and(shr(i, flags), 1)
+          case 0 {
+            if iszero(lt(proofPos, proofsLen)) { leave }
+            a := calldataload(add(proofsOffset, shl(5, proofPos)))
+            proofPos := add(proofPos, 1)
+          }
+          default {
+            switch lt(leafPos, mload(leaves_))
+            case 0 {
+              a := mload(add(hashes, shl(5, hashPos)))
+              hashPos := add(hashPos, 1)
+            }
+            default {
+              leafPos := add(leafPos, 1)
+              a := mload(add(leaves_, shl(5, leafPos)))
+            }
+          }
+          // The second operand always comes from the leaves/computed hashes.
+          let b
+          switch lt(leafPos, mload(leaves_))
+          case 0 {
+            b := mload(add(hashes, shl(5, hashPos)))
+            hashPos := add(hashPos, 1)
+          }
+          default {
+            leafPos := add(leafPos, 1)
+            b := mload(add(leaves_, shl(5, leafPos)))
+          }
+          // Reading a hash not computed yet (index >= i) is always caught here.
+          if gt(hashPos, i) { leave }
+          switch lt(a, b)
+          case 1 {
+            mstore(sub(hashes, 0x40), a)
+            mstore(sub(hashes, 0x20), b)
+          }
+          default {
+            mstore(sub(hashes, 0x40), b)
+            mstore(sub(hashes, 0x20), a)
+          }
+          mstore(add(hashes, shl(5, i)), keccak256(sub(hashes, 0x60), 0x60))
+        }
+        // Every leaf, proof and hash consumed exactly.
+        ok_ := and(eq(hashPos, sub(total, 1)), and(eq(leafPos, mload(leaves_)), eq(proofPos, proofsLen)))
+        root_ := mload(add(hashes, shl(5, sub(total, 1))))
+      }
+      root, ok := verify(leaves, proofs.offset, proofs.length, proofFlagBits)
+    }
+    if (!ok) revert MerkleMultiProof.InvalidProof();
   }
 }

@@ -151,12 +151,29 @@ contract Router is IRouter, IRouterClient, ITypeAndVersion, Ownable2Step {
       revert OnlyOffRamp();
     }
 
-    bytes memory data = abi.encodeCall(IAny2EVMMessageReceiver.ccipReceive, (message));
+    // ccipReceive(message). When the message is the last argument's tail as the ABI encoder places it (our and
+    // upstream OffRamps), those bytes are copied as they are: with an encoder's input they are exactly what
+    // abi.encodeCall gives, and the receiver decodes from them the values checked above in any case.
+    bytes memory data;
+    assembly {
+      if eq(calldataload(0x04), 0x80) {
+        data := mload(0x40)
+        let size := sub(calldatasize(), 0x60) // selector + 0x20 + the tuple at 0x84..calldatasize
+        mstore(data, size)
+        mstore(add(data, 0x20), shl(224, 0x85572ffb)) // IAny2EVMMessageReceiver.ccipReceive.selector
+        mstore(add(data, 0x24), 0x20)
+        calldatacopy(add(data, 0x44), 0x84, sub(calldatasize(), 0x84))
+        mstore(0x40, and(add(add(data, 0x3f), size), not(31)))
+      }
+    }
+    if (data.length == 0) data = abi.encodeCall(IAny2EVMMessageReceiver.ccipReceive, (message));
     (success, retData, gasUsed) = CallWithExactGas._callWithExactGasSafeReturnData(
       data, receiver, gasLimit, gasForCallExactCheck, Internal.MAX_RET_BYTES
     );
 
-    emit MessageExecuted(message.messageId, message.sourceChainSelector, msg.sender, keccak256(data));
+    // Only a delivered message is reported: an OffRamp marks a failed delivery FAILURE, and (as with an OffRamp
+    // that reverts its whole execution attempt) no MessageExecuted event may outlive it.
+    if (success) emit MessageExecuted(message.messageId, message.sourceChainSelector, msg.sender, keccak256(data));
     return (success, retData, gasUsed);
   }
 

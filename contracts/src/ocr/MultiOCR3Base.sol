@@ -67,13 +67,14 @@ abstract contract MultiOCR3Base is Ownable2Step {
   }
 
   /// @dev One slot per (plugin, address): an address may be a signer and a transmitter at once. A transmitter's
-  /// slot also caches F and the verification flag, so _transmit reads the ConfigInfo digest slot only.
+  /// slot also caches F, the verification flag and a tag of the config digest, so _transmit reads this slot only.
   struct Oracle {
     uint8 signerIndex; // ────────────────────╮ bit position in the duplicate-signature bitmap
     bool isSigner; //                         │
     bool isTransmitter; //                    │
     uint8 F; //                               │ copy of ConfigInfo.F (transmitters only)
-    bool isSignatureVerificationEnabled; // ──╯ copy of ConfigInfo's flag (transmitters only)
+    bool isSignatureVerificationEnabled; //   │ copy of ConfigInfo's flag (transmitters only)
+    bytes27 configDigestTag; // ──────────────╯ _configDigestTag(ConfigInfo.configDigest) (transmitters only)
   }
 
   mapping(uint8 ocrPluginType => OCRConfig config) internal s_ocrConfigs;
@@ -147,6 +148,7 @@ abstract contract MultiOCR3Base is Ownable2Step {
       oracle.isTransmitter = true;
       oracle.F = args.F;
       oracle.isSignatureVerificationEnabled = args.isSignatureVerificationEnabled;
+      oracle.configDigestTag = _configDigestTag(args.configDigest);
     }
 
     ocrConfig.signers = signers;
@@ -162,6 +164,15 @@ abstract contract MultiOCR3Base is Ownable2Step {
   function _clearOracles(mapping(address => Oracle) storage oracles, address[] storage addrs) private {
     for (uint256 i = 0; i < addrs.length; ++i) {
       delete oracles[addrs[i]];
+    }
+  }
+
+  /// @dev 216 bits of keccak256(configDigest): equal tags mean equal digests (a collision is out of reach), so the
+  /// digest check needs no read of the digest's own slot. Never 0 in practice, which no non-transmitter slot matches.
+  function _configDigestTag(bytes32 configDigest) internal pure returns (bytes27 tag) {
+    assembly {
+      mstore(0x00, configDigest)
+      tag := and(keccak256(0x00, 0x20), not(0xffffffffff)) // bytes27: the high 27 bytes
     }
   }
 
@@ -186,14 +197,17 @@ abstract contract MultiOCR3Base is Ownable2Step {
     bytes32[] calldata ss,
     bytes32 rawVs
   ) internal {
-    bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
-    bytes32 configDigest = reportContext[0];
-    if (expectedDigest != configDigest) revert ConfigDigestMismatch(expectedDigest, configDigest);
-    if (block.chainid != i_chainID) revert ForkedChain(i_chainID, block.chainid);
-
-    // F and the verification flag come from the transmitter's own slot (one SLOAD for role + config).
+    // Role, F, the verification flag and the digest tag come from the transmitter's own slot: one SLOAD.
     Oracle memory transmitter = s_oracles[ocrPluginType][msg.sender];
-    if (!transmitter.isTransmitter) revert UnauthorizedTransmitter();
+    bytes32 configDigest = reportContext[0];
+    if (transmitter.configDigestTag != _configDigestTag(configDigest) || !transmitter.isTransmitter) {
+      // Wrong digest or not a transmitter: the exact error, in the same order of checks as the full reads give.
+      bytes32 expectedDigest = s_ocrConfigs[ocrPluginType].configInfo.configDigest;
+      if (expectedDigest != configDigest) revert ConfigDigestMismatch(expectedDigest, configDigest);
+      if (block.chainid != i_chainID) revert ForkedChain(i_chainID, block.chainid);
+      revert UnauthorizedTransmitter();
+    }
+    if (block.chainid != i_chainID) revert ForkedChain(i_chainID, block.chainid);
 
     // Exact calldata length: no trailing or smuggled bytes besides the canonical ABI encoding.
     {

@@ -478,4 +478,74 @@ contract RouterRouteMessageTest is CoreSrcSetup {
     vm.prank(OFF_RAMP);
     s_router.routeMessage{gas: 40_000}(_any2Evm(), 60_000, 1, address(s_receiver));
   }
+
+  function _messageExecutedLogs(Vm.Log[] memory logs) internal view returns (uint256 n, bytes32 calldataHash) {
+    for (uint256 i = 0; i < logs.length; ++i) {
+      if (logs[i].emitter != address(s_router) || logs[i].topics[0] != Router.MessageExecuted.selector) continue;
+      ++n;
+      (,,, calldataHash) = abi.decode(logs[i].data, (bytes32, uint64, address, bytes32));
+    }
+  }
+
+  /// @dev A failed delivery leaves no MessageExecuted behind (the OffRamp marks it FAILURE without reverting us).
+  function test_routeMessage_failedDelivery_noMessageExecuted() public {
+    RevertingReceiver reverter = new RevertingReceiver();
+    vm.recordLogs();
+    vm.prank(OFF_RAMP);
+    (bool success,,) = s_router.routeMessage(_any2Evm(), Internal.GAS_FOR_CALL_EXACT_CHECK, 60_000, address(reverter));
+    assertFalse(success);
+    (uint256 n,) = _messageExecutedLogs(vm.getRecordedLogs());
+    assertEq(n, 0);
+  }
+
+  /// @dev The receiver's calldata (copied from ours) is exactly abi.encodeCall(ccipReceive, (message)).
+  function testFuzz_routeMessage_calldataIsTheCanonicalEncoding(bytes memory sender, bytes memory data, uint8 numTokens)
+    public
+  {
+    Client.Any2EVMMessage memory message = _any2Evm();
+    message.sender = sender;
+    message.data = data;
+    message.destTokenAmounts = new Client.EVMTokenAmount[](numTokens % 4);
+    for (uint256 i = 0; i < message.destTokenAmounts.length; ++i) {
+      message.destTokenAmounts[i] = Client.EVMTokenAmount({token: address(uint160(0x1000 + i)), amount: i * 1e18 + 1});
+    }
+    vm.recordLogs();
+    vm.prank(OFF_RAMP);
+    (bool success,,) = s_router.routeMessage(message, Internal.GAS_FOR_CALL_EXACT_CHECK, 100_000, address(s_receiver));
+    assertTrue(success);
+    (uint256 n, bytes32 calldataHash) = _messageExecutedLogs(vm.getRecordedLogs());
+    assertEq(n, 1);
+    assertEq(calldataHash, keccak256(abi.encodeCall(IAny2EVMMessageReceiver.ccipReceive, (message))));
+    assertEq(s_receiver.s_lastMessageId(), message.messageId);
+  }
+
+  /// @dev A caller that places the message elsewhere than the encoder does still gets it re-encoded canonically.
+  function test_routeMessage_nonCanonicalHead_reencoded() public {
+    Client.Any2EVMMessage memory message = _any2Evm();
+    bytes memory canonical = abi.encodeCall(
+      IRouter.routeMessage, (message, Internal.GAS_FOR_CALL_EXACT_CHECK, 100_000, address(s_receiver))
+    );
+    // Same arguments with one spare word before the message tuple: offset 0xa0 instead of 0x80.
+    bytes memory head = new bytes(4 + 0x80);
+    for (uint256 i = 0; i < head.length; ++i) {
+      head[i] = canonical[i];
+    }
+    assembly {
+      mstore(add(head, 0x24), 0xa0)
+    }
+    bytes memory tuple = new bytes(canonical.length - head.length);
+    for (uint256 i = 0; i < tuple.length; ++i) {
+      tuple[i] = canonical[head.length + i];
+    }
+    vm.recordLogs();
+    vm.prank(OFF_RAMP);
+    (bool ok, bytes memory ret) = address(s_router).call(abi.encodePacked(head, bytes32(0), tuple));
+    assertTrue(ok);
+    (bool success,,) = abi.decode(ret, (bool, bytes, uint256));
+    assertTrue(success);
+    (uint256 n, bytes32 calldataHash) = _messageExecutedLogs(vm.getRecordedLogs());
+    assertEq(n, 1);
+    assertEq(calldataHash, keccak256(abi.encodeCall(IAny2EVMMessageReceiver.ccipReceive, (message))));
+    assertEq(s_receiver.s_lastMessageId(), message.messageId);
+  }
 }

@@ -1,10 +1,22 @@
-import { BlockNotFoundError, type Address, type Hex } from 'viem';
-import { encodeEVM2AnyRampMessage, onRampAbi, type EVM2AnyRampMessage } from '@openccip/sdk';
+import { BlockNotFoundError, numberToHex, toEventSelector, type Address, type Hex } from 'viem';
+import { onRampAbi } from '@openccip/sdk';
 import type { Finality } from '../config/types.js';
 import type { Store, StoredMessage } from '../store/types.js';
 import { getFinalizedBlock, type BlockRef } from './finality.js';
 import { noopLogger, type Logger } from '../log.js';
 import type { ChainClient } from './rpc.js';
+
+const MESSAGE_SENT_TOPIC = toEventSelector(onRampAbi.find((x) => x.type === 'event' && x.name === 'CCIPMessageSent')!);
+
+/** An eth_getLogs entry as the node returns it (hex quantities). */
+interface RawLog {
+  topics: Hex[];
+  data: Hex;
+  blockNumber: Hex;
+  blockHash: Hex;
+  transactionHash: Hex;
+  logIndex: Hex;
+}
 
 export interface MessageReaderOptions {
   client: ChainClient;
@@ -144,34 +156,38 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
     }
   }
 
-  function toStored(log: {
-    args: { destChainSelector: bigint; sequenceNumber: bigint; message: EVM2AnyRampMessage };
-    blockNumber: bigint;
-    blockHash: Hex;
-    transactionHash: Hex;
-    logIndex: number;
-  }): StoredMessage | undefined {
-    const m = log.args.message;
-    if (m.header.sourceChainSelector !== source || m.header.sequenceNumber !== log.args.sequenceNumber) {
+  /**
+   * A raw CCIPMessageSent log as a StoredMessage. The log data is exactly abi.encode(EVM2AnyRampMessage) — the
+   * encoding the store keeps — so it is stored as it came, without a decode/encode round trip per message; only the
+   * header words are read (the lane check below). The commit plugin decodes it once, when it hashes the leaf.
+   */
+  function toStored(log: RawLog): StoredMessage | undefined {
+    const [, destTopic, seqTopic] = log.topics;
+    const word = (i: number) => BigInt(`0x${log.data.slice(2 + 64 * i, 2 + 64 * (i + 1))}`);
+    // Word 0 is the offset of the message tuple (0x20); words 1-5 its header.
+    const wellFormed = destTopic && seqTopic && log.data.length >= 2 + 64 * 16 && word(0) === 32n;
+    const headerSource = wellFormed ? word(2) : undefined;
+    const seqNr = seqTopic ? BigInt(seqTopic) : undefined;
+    if (!wellFormed || headerSource !== source || word(4) !== seqNr || word(3) !== BigInt(destTopic!)) {
       logger.error(`CCIPMessageSent on chain ${chainName} does not match its OnRamp's lane, skipped`, {
         ...ctx,
         txHash: log.transactionHash,
         logIndex: log.logIndex,
-        headerSource: m.header.sourceChainSelector.toString(),
-        seqNr: log.args.sequenceNumber.toString(),
+        headerSource: headerSource?.toString(),
+        seqNr: seqNr?.toString(),
       });
       return undefined;
     }
     return {
       sourceChainSelector: source,
-      destChainSelector: log.args.destChainSelector,
-      seqNr: log.args.sequenceNumber,
-      messageId: m.header.messageId,
-      blockNumber: log.blockNumber,
+      destChainSelector: BigInt(destTopic!),
+      seqNr: seqNr!,
+      messageId: `0x${log.data.slice(66, 130)}`,
+      blockNumber: BigInt(log.blockNumber),
       blockHash: log.blockHash,
       txHash: log.transactionHash,
-      logIndex: log.logIndex,
-      encoded: encodeEVM2AnyRampMessage(m),
+      logIndex: Number(log.logIndex),
+      encoded: log.data,
     };
   }
 
@@ -191,21 +207,17 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
     while (next <= finalBlock.number) {
       const to = next + chunkSize - 1n < finalBlock.number ? next + chunkSize - 1n : finalBlock.number;
       const toHash = to === finalBlock.number ? finalBlock.hash : await hashAt(to);
-      const logs = await client.getContractEvents({
-        address: onRamp,
-        abi: onRampAbi,
-        eventName: 'CCIPMessageSent',
-        fromBlock: next,
-        toBlock: to,
-        strict: true,
-      });
+      const logs = (await client.request({
+        method: 'eth_getLogs',
+        params: [{ address: onRamp, topics: [MESSAGE_SENT_TOPIC], fromBlock: numberToHex(next), toBlock: numberToHex(to) }],
+      })) as unknown as RawLog[];
       // The logs must belong to the chain segment [cursor, to] seen before and after the read; otherwise the
       // chain moved under us and the next sync's reorg check sorts it out.
       const consistent =
         toHash !== undefined &&
         (await hashAt(to)) === toHash &&
         (!cursor || (await hashAt(cursor.number)) === cursor.hash) &&
-        logs.every((l) => l.blockNumber !== to || l.blockHash === toHash);
+        logs.every((l) => BigInt(l.blockNumber) !== to || l.blockHash === toHash);
       if (!consistent) {
         logger.warn(`chain ${chainName} changed while reading blocks ${next}..${to}; will retry`, { ...ctx });
         return { cursor, finalBlock, stored, reorg, interrupted: true };

@@ -13,9 +13,14 @@ contract NonceManager is INonceManager, AuthorizedCallers, ITypeAndVersion {
 
   string public constant override typeAndVersion = "NonceManager 1.6.0";
 
-  mapping(uint64 destChainSelector => mapping(address sender => uint64 outboundNonce)) private s_outboundNonces;
+  /// @dev One-field struct so a storage reference is taken once: the (bytes-keyed) slot is hashed once per call.
+  struct Nonce {
+    uint64 value;
+  }
+
+  mapping(uint64 destChainSelector => mapping(address sender => Nonce outboundNonce)) private s_outboundNonces;
   /// @dev Senders are raw bytes: the source may be a non-EVM chain.
-  mapping(uint64 sourceChainSelector => mapping(bytes sender => uint64 inboundNonce)) private s_inboundNonces;
+  mapping(uint64 sourceChainSelector => mapping(bytes sender => Nonce inboundNonce)) private s_inboundNonces;
 
   constructor(address[] memory authorizedCallers) AuthorizedCallers(authorizedCallers) Ownable2Step(msg.sender) {}
 
@@ -25,8 +30,9 @@ contract NonceManager is INonceManager, AuthorizedCallers, ITypeAndVersion {
     onlyAuthorizedCallers
     returns (uint64)
   {
-    uint64 outboundNonce = s_outboundNonces[destChainSelector][sender] + 1;
-    s_outboundNonces[destChainSelector][sender] = outboundNonce;
+    Nonce storage nonce = s_outboundNonces[destChainSelector][sender];
+    uint64 outboundNonce = nonce.value + 1;
+    nonce.value = outboundNonce;
     return outboundNonce;
   }
 
@@ -36,22 +42,23 @@ contract NonceManager is INonceManager, AuthorizedCallers, ITypeAndVersion {
     onlyAuthorizedCallers
     returns (bool)
   {
-    uint64 inboundNonce = s_inboundNonces[sourceChainSelector][sender] + 1;
+    Nonce storage nonce = s_inboundNonces[sourceChainSelector][sender];
+    uint64 inboundNonce = nonce.value + 1;
     if (inboundNonce != expectedNonce) {
       emit SkippedIncorrectNonce(sourceChainSelector, expectedNonce, sender);
       return false;
     }
-    s_inboundNonces[sourceChainSelector][sender] = inboundNonce;
+    nonce.value = inboundNonce;
     return true;
   }
 
   /// @inheritdoc INonceManager
   function getInboundNonce(uint64 sourceChainSelector, bytes calldata sender) external view returns (uint64) {
-    return s_inboundNonces[sourceChainSelector][sender];
+    return s_inboundNonces[sourceChainSelector][sender].value;
   }
 
   /// @inheritdoc INonceManager
   function getOutboundNonce(uint64 destChainSelector, address sender) external view returns (uint64) {
-    return s_outboundNonces[destChainSelector][sender];
+    return s_outboundNonces[destChainSelector][sender].value;
   }
 }

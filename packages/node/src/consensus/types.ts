@@ -77,8 +77,6 @@ export interface AttestedReport {
 export interface ContractTransmitter {
   /** Resolves once the transaction is included (or throws with chain/seqNr context). */
   transmit(report: AttestedReport): Promise<void>;
-  /** The latest OCR sequence number the contract has accepted for this instance (to skip stale reports). */
-  latestTransmittedSeqNr?(): Promise<bigint>;
 }
 
 /** Signs for the instance with this node's OCR key (secp256k1; the OffRamp knows the address). */

@@ -10,3 +10,5 @@ export * from './abi/index.js';
 export * from './reports.js';
 export * from './actions/index.js';
 export * from './messageCodec.js';
+export * from './rmn.js';
+export * from './rmnApi.js';

@@ -1,1 +1,12 @@
-export {};
+export * from './config.js';
+export * from './keystore.js';
+export * from './log.js';
+export * from './errors.js';
+export * from './chain.js';
+export * from './sourceReader.js';
+export * from './blessing.js';
+export * from './votes.js';
+export * from './curses.js';
+export * from './fraudWatch.js';
+export * from './server.js';
+export * from './node.js';

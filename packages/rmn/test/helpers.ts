@@ -1,0 +1,129 @@
+import { encodeAbiParameters, keccak256, toHex, zeroAddress, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { routerAbi } from '@openccip/sdk';
+import {
+  ANVIL_KEYS,
+  deployLocalPair,
+  freePort,
+  makeChainClients,
+  send,
+  setRmnConfig,
+  startAnvil,
+  type Anvil,
+  type ChainDeployment,
+  type LocalPair,
+} from '@openccip/devnet';
+import { parseRmnConfig, RmnNode, createLogger, noopLogger, type RmnConfig, type RmnKeys, type Logger } from '../src/index.js';
+
+export const RMN_CONFIG_DIGEST = keccak256(toHex('rmn-test-config'));
+
+/** Logs of in-process nodes: silent unless RMN_TEST_LOGS=1. */
+export const testLogger = (name: string): Logger => (process.env.RMN_TEST_LOGS ? createLogger('rmn', 'debug', undefined, { node: name }) : noopLogger);
+
+export interface Harness {
+  anvil: Anvil;
+  pair: LocalPair;
+  keys: RmnKeys[];
+  ports: number[];
+  fSign: number;
+  configFor(i: number, overrides?: Partial<Record<string, unknown>>): RmnConfig;
+  rawConfigFor(i: number, overrides?: Partial<Record<string, unknown>>): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two CCIP stacks on one anvil (deployLocalPair: A → B and B → A), both RMNRemotes configured with `count` fresh RMN
+ * signers (fSign), and configs for RMN nodes watching both stacks at `depth`.
+ */
+export async function setupHarness(opts: { count?: number; fSign?: number; depth?: number; rmnVerification?: boolean } = {}): Promise<Harness> {
+  const count = opts.count ?? 3;
+  const fSign = opts.fSign ?? 1;
+  const anvil = await startAnvil({ chainId: 31337 });
+  try {
+    const pair = await deployLocalPair(anvil.rpcUrl, 31337, { rmnVerification: opts.rmnVerification ?? false });
+    const keys: RmnKeys[] = Array.from({ length: count }, () => ({ signingKey: generatePrivateKey(), transactionKey: generatePrivateKey() }));
+    // RMNRemote requires signers in the config; node indexes follow the peers' order.
+    for (const d of [pair.a, pair.b]) {
+      await setRmnConfig(d, { rmnHomeContractConfigDigest: RMN_CONFIG_DIGEST, signers: keys.map((k) => privateKeyToAddress(k.signingKey)), fSign: BigInt(fSign) });
+    }
+    for (const k of keys) {
+      await pair.a.clients.public.request({ method: 'anvil_setBalance' as never, params: [privateKeyToAddress(k.transactionKey), toHex(10n ** 20n)] as never });
+    }
+    const ports = await Promise.all(keys.map(() => freePort()));
+    const chainOf = (d: ChainDeployment, name: string) => ({
+      name,
+      chainId: 31337,
+      chainSelector: d.chainSelector.toString(),
+      rpcUrl: anvil.rpcUrl,
+      finality: { depth: opts.depth ?? 2 },
+      contracts: { onRamp: d.contracts.onRamp, offRamp: d.contracts.offRamp, rmnRemote: d.contracts.rmnRemote },
+    });
+    const rawConfigFor = (i: number, overrides: Partial<Record<string, unknown>> = {}) => ({
+      name: `rmn-${i}`,
+      port: ports[i],
+      keystore: { path: '/nonexistent', passwordEnv: 'RMN_TEST_PASSWORD' },
+      fSign,
+      peers: keys.map((k, j) => ({ name: `rmn-${j}`, url: `http://127.0.0.1:${ports[j]}`, signer: privateKeyToAddress(k.signingKey) })),
+      chains: [chainOf(pair.a, 'stack-a'), chainOf(pair.b, 'stack-b')],
+      heartbeat: { intervalSec: 0 },
+      pollIntervalMs: 200,
+      commitGraceSec: 5,
+      ...overrides,
+    });
+    return {
+      anvil,
+      pair,
+      keys,
+      ports,
+      fSign,
+      rawConfigFor,
+      configFor: (i, o) => parseRmnConfig(rawConfigFor(i, o)),
+      stop: () => anvil.stop(),
+    };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
+
+/** Starts in-process RMN nodes (real HTTP servers) for the given indexes. */
+export async function startNodes(h: Harness, indexes: number[]): Promise<RmnNode[]> {
+  const nodes: RmnNode[] = [];
+  for (const i of indexes) {
+    const n = new RmnNode({ config: h.configFor(i), keys: h.keys[i]!, log: testLogger(`rmn-${i}`) });
+    await n.start();
+    nodes.push(n);
+  }
+  return nodes;
+}
+
+/** Sends `count` messages A → B (native fee) and returns nothing; messages are read back from the chain. */
+export async function sendMessages(h: Harness, count: number, tag = 'msg'): Promise<void> {
+  const { a, b } = h.pair;
+  const from = makeChainClients(h.anvil.rpcUrl, 31337, ANVIL_KEYS[1]!);
+  for (let i = 0; i < count; i++) {
+    const m = {
+      receiver: encodeAbiParameters([{ type: 'address' }], [b.contracts.messageReceiver]),
+      data: toHex(`${tag}-${i}`),
+      tokenAmounts: [] as { token: Address; amount: bigint }[],
+      feeToken: zeroAddress,
+      extraArgs: '0x' as Hex,
+    };
+    const fee = await a.clients.public.readContract({ address: a.contracts.router, abi: routerAbi, functionName: 'getFee', args: [b.chainSelector, m] });
+    await send(from, a.contracts.router, routerAbi, 'ccipSend', [b.chainSelector, m], fee);
+  }
+}
+
+export async function mine(h: Harness, blocks: number): Promise<void> {
+  await h.pair.a.clients.public.request({ method: 'anvil_mine' as never, params: [toHex(blocks)] as never });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

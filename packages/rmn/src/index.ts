@@ -8,5 +8,6 @@ export * from './blessing.js';
 export * from './votes.js';
 export * from './curses.js';
 export * from './fraudWatch.js';
+export * from './heartbeat.js';
 export * from './server.js';
 export * from './node.js';

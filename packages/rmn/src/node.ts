@@ -6,6 +6,7 @@ import { ChainAccess } from './chain.js';
 import type { RmnConfig } from './config.js';
 import { CurseManager, sleep, type CurseChainOps } from './curses.js';
 import { FraudWatch } from './fraudWatch.js';
+import { HeartbeatManager, type HeartbeatChainOps } from './heartbeat.js';
 import type { RmnKeys } from './keystore.js';
 import { errorMessage, withFields, type Logger } from './log.js';
 import { startRmnServer, type RmnHttpServer } from './server.js';
@@ -17,6 +18,8 @@ export interface RmnNodeOptions {
   log: Logger;
   /** RMNRemote calls for curse votes (default: the on-chain ones). */
   curseOps?: CurseChainOps;
+  /** RMNRemote calls for heartbeats (default: the on-chain ones). */
+  heartbeatOps?: HeartbeatChainOps;
 }
 
 /**
@@ -29,6 +32,7 @@ export class RmnNode {
   readonly sources = new Map<bigint, SourceReader>();
   readonly fraudWatch: FraudWatch;
   readonly curses: CurseManager;
+  readonly heartbeats: HeartbeatManager;
   private server: RmnHttpServer | undefined;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
@@ -54,6 +58,16 @@ export class RmnNode {
       signer: this.signer,
       ops: opts.curseOps ?? onchainCurseOps,
       log: withFields(log, { component: 'curse' }),
+    });
+    this.heartbeats = new HeartbeatManager({
+      chains: this.chains,
+      peers: cfg.peers,
+      fSign: cfg.fSign,
+      signingKey: keys.signingKey,
+      signer: this.signer,
+      intervalSec: cfg.heartbeat.intervalSec,
+      ops: opts.heartbeatOps ?? onchainHeartbeatOps,
+      log: withFields(log, { component: 'heartbeat' }),
     });
     this.fraudWatch = new FraudWatch({
       chains: this.chains,
@@ -83,9 +97,7 @@ export class RmnNode {
         isPeer: (caller) => cfg.peers.some((p) => p.signer.toLowerCase() === caller.toLowerCase()),
         bless: (req) => bless({ chains: this.chains, sources: this.sources, signingKey: keys.signingKey, log }, req),
         curseVote: (vote, caller) => this.curses.receiveVote(vote, caller),
-        heartbeatSign: async () => {
-          throw new RmnRefusal('refused', 'heartbeats are not supported yet');
-        },
+        heartbeatSign: (req) => this.heartbeats.sign(req),
         status: () => this.status(),
       },
       withFields(log, { component: 'api' }),
@@ -106,6 +118,7 @@ export class RmnNode {
         }
       }
       try {
+        await this.heartbeats.tick();
         await this.fraudWatch.tick();
         await this.curses.tick();
       } catch (err) {
@@ -133,6 +146,7 @@ export class RmnNode {
       pendingRoots: fw.pendingRoots,
       pendingExecutions: fw.pendingExecutions,
       votesHeld: this.curses.pool.size(),
+      lastHeartbeatSent: Object.fromEntries([...this.heartbeats.lastSent].map(([k, v]) => [k.toString(), v.toString()])),
       votes: this.curses.pool.summary(),
     };
   }
@@ -151,5 +165,13 @@ export const onchainCurseOps: CurseChainOps = {
   generation: async () => 0n,
   submitCurse: async (chain: ChainAccess): Promise<Hex> => {
     throw new Error(`RMNRemote on ${chain.selector} does not accept signed curses yet`);
+  },
+};
+
+/** Placeholder until RMNRemote accepts heartbeats. */
+export const onchainHeartbeatOps: HeartbeatChainOps = {
+  lastHeartbeat: async () => 0n,
+  submit: async (chain: ChainAccess): Promise<Hex> => {
+    throw new Error(`RMNRemote on ${chain.selector} does not accept heartbeats yet`);
   },
 };

@@ -10,3 +10,4 @@ export * from './devnetFile.js';
 export * from './devnet.js';
 export * from './processes.js';
 export * from './demo.js';
+export * from './rmnNodes.js';

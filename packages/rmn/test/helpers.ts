@@ -97,8 +97,8 @@ export async function startNodes(h: Harness, indexes: number[]): Promise<RmnNode
   return nodes;
 }
 
-/** Sends `count` messages A → B (native fee) and returns nothing; messages are read back from the chain. */
-export async function sendMessages(h: Harness, count: number, tag = 'msg'): Promise<void> {
+/** Sends `count` messages A → B of a local pair (native fee); read them back with getSentMessages. */
+export async function sendMessages(h: { anvil: Anvil; pair: LocalPair }, count: number, tag = 'msg'): Promise<void> {
   const { a, b } = h.pair;
   const from = makeChainClients(h.anvil.rpcUrl, 31337, ANVIL_KEYS[1]!);
   for (let i = 0; i < count; i++) {
@@ -114,7 +114,7 @@ export async function sendMessages(h: Harness, count: number, tag = 'msg'): Prom
   }
 }
 
-export async function mine(h: Harness, blocks: number): Promise<void> {
+export async function mine(h: { pair: LocalPair }, blocks: number): Promise<void> {
   await h.pair.a.clients.public.request({ method: 'anvil_mine' as never, params: [toHex(blocks)] as never });
 }
 

@@ -11,6 +11,7 @@ import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './
 import { toDevnetChain, type DevnetFile } from './devnetFile.js';
 import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
+import { startRmnNodes, type RmnNodes } from './rmnNodes.js';
 
 /** Registry chain ids a devnet uses, in order (anvil, geth-testnet, then the registry's test chains). */
 export const DEVNET_CHAIN_IDS = [31337, 1337, 2337, 3337, 1000, 90000001, 90000002, 90000003, 90000004, 90000005] as const;
@@ -27,6 +28,10 @@ export interface DevnetOptions {
   log?: (line: string) => void;
   /** Node log level. */
   nodeLogLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** RMN node processes (default 3, fSign = (n-1)/2 rounded down; 0 = none). */
+  rmnNodes?: number;
+  /** Seconds between RMN heartbeats (default 0 = none). */
+  rmnHeartbeatIntervalSec?: number;
 }
 
 export interface NodeHandle {
@@ -42,6 +47,8 @@ export interface Devnet {
   anvils: Anvil[];
   deployments: ChainDeployment[];
   nodes: NodeHandle[];
+  /** The RMN nodes (undefined with rmnNodes: 0). */
+  rmn: RmnNodes | undefined;
   /** The nodes' keystore password (each node's keystore.json is beside its node.json). */
   password: string;
   /** Restarts a stopped/killed node with the same config, keys and database. */
@@ -68,8 +75,11 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
 
   const anvils: Anvil[] = [];
   const nodes: NodeHandle[] = [];
+  let rmn: RmnNodes | undefined;
+  const rmnCount = opts.rmnNodes ?? 3;
   const stopAll = async () => {
     await Promise.all(nodes.map((x) => x.process?.stop()));
+    await rmn?.stop();
     await Promise.all(anvils.map((a) => a.stop()));
   };
 
@@ -118,10 +128,25 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       for (const t of transmitters) await d.clients.public.request({ method: 'anvil_setBalance' as never, params: [t, toHex(parseEther('1000'))] as never });
     }
 
+    // Before interval mining: setRmnConfig is one transaction per chain.
+    if (rmnCount > 0) {
+      log(`starting ${rmnCount} RMN nodes`);
+      rmn = await startRmnNodes(deployments, {
+        count: rmnCount,
+        fSign: Math.floor((rmnCount - 1) / 2),
+        heartbeatIntervalSec: opts.rmnHeartbeatIntervalSec ?? 0,
+        dir,
+        depth,
+        logLevel: opts.nodeLogLevel,
+        log,
+      });
+    }
     // From now on blocks come on a clock, like a real chain.
     if (blockTime > 0) {
       for (const d of deployments) await d.clients.public.request({ method: 'evm_setIntervalMining' as never, params: [blockTime] as never });
     }
+
+    const rmnSection = rmn && { nodes: rmn.nodes.map((r) => ({ name: r.name, url: r.url, signer: r.signer })) };
 
     log(`starting ${n} DON nodes`);
     const nodeBin = await buildNodeBundle();
@@ -158,6 +183,8 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
           };
         }),
         logLevel: opts.nodeLogLevel ?? 'info',
+        // The commit leader asks these RMN nodes for blessings.
+        ...(rmnSection && { rmn: rmnSection }),
       };
       const configPath = join(nodeDir, 'node.json');
       writeFileSync(configPath, JSON.stringify(config, null, 2));
@@ -170,6 +197,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       // Account 0 deployed and owns the contracts; the rest are for users and tests.
       chains: deployments.map((d) => toDevnetChain(d, ANVIL_KEYS.slice(1))),
       nodes: members.map((m) => ({ name: m.name, peerId: m.peerId, p2pAddress: m.address, ocrSigner: m.ocrSigner })),
+      ...(rmn && { rmnNodes: rmn.nodes.map((r) => ({ name: r.name, signer: r.signer, url: r.url })) }),
     };
     writeFileSync(outPath, JSON.stringify(file, null, 2));
 
@@ -179,6 +207,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       anvils,
       deployments,
       nodes,
+      rmn,
       password,
       async restartNode(i) {
         await nodes[i]!.process.stop();

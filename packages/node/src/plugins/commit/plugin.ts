@@ -185,6 +185,10 @@ export function createCommitPlugin(
       log.warn('commit query: RMNRemote config unreadable; no blessing this round', { dest: dest.toString(), intervals, error: (err as Error).message });
       return undefined;
     }
+    if (config.version === 0) {
+      log.warn('commit query: RMNRemote has no config; lanes requiring blessing wait', { dest: dest.toString(), intervals });
+      return undefined;
+    }
     const result = await client.bless(
       { destChainSelector: dest, offRamp: d.offRamp, merkleRoots: roots.map(toMerkleRoot) },
       blessingDigest(d, config, roots),

@@ -44,6 +44,8 @@ export function createCommitPlugin(
   };
   if (deps.sources.some((s) => s.requiresBlessing) && !deps.rmn) {
     log.warn('lanes require RMN blessing but this node has no RMN access: they will not be committed', { dest: dest.toString() });
+  } else if (blessing && !blessing.client) {
+    log.warn('lanes require RMN blessing but no RMN nodes are configured (config rmn): rounds this node leads bless nothing', { dest: dest.toString() });
   }
 
   /** A source whose signed root is not on chain yet sits out (see `inflight`). */

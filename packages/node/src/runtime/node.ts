@@ -14,6 +14,8 @@ import type { RootLogger } from '../log.js';
 import { createCommitPlugin } from '../plugins/commit/plugin.js';
 import { createExecutePlugin } from '../plugins/execute/plugin.js';
 import { OffRampWatcher } from '../readers/offRampWatcher.js';
+import { createRmnBlessingClient } from '../rmn/client.js';
+import { createRmnConfigCache, readRmnRemoteConfig } from '../rmn/config.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { createLibp2pTransport } from '../transport/libp2p.js';
 import { createCommitDeps, readSources } from './commitDeps.js';
@@ -106,6 +108,9 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
     const staticUsd = config.prices?.staticUsd ?? {};
     const usd = (name: string, fallback: string) => parseEther(staticUsd[name] ?? fallback);
 
+    // Blessing requests are signed with the OCR key: RMN nodes serve the OffRamps' commit signers only.
+    const rmnClient = config.rmn && createRmnBlessingClient({ nodes: config.rmn.nodes, privateKey: keys.ocrKey, timeoutMs: config.rmn.timeoutMs });
+
     for (const dest of config.chains) {
       const destClient = clientOf(dest);
       const offRamp = dest.contracts.offRamp;
@@ -134,6 +139,13 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
           .filter((c) => c.chainSelector !== dest.chainSelector)
           .map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), nativeUsd: usd('native', '3000') })),
         tokenUsd,
+        rmn: {
+          destChainId: BigInt(dest.chainId),
+          rmnRemote: dest.contracts.rmnRemote,
+          offRamp,
+          config: createRmnConfigCache(() => readRmnRemoteConfig(destClient, dest.contracts.rmnRemote)),
+          client: rmnClient,
+        },
       });
       const instLog = log.child({ dest: dest.name });
       await host.startInstance(

@@ -3,6 +3,11 @@ import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { routerAbi } from '@openccip/sdk';
 import {
   ANVIL_KEYS,
+  SELECTOR_A,
+  SELECTOR_B,
+  configureDon,
+  connectLane,
+  deployCore,
   deployLocalPair,
   freePort,
   makeChainClients,
@@ -11,6 +16,7 @@ import {
   startAnvil,
   type Anvil,
   type ChainDeployment,
+  type KeyRelay,
   type LocalPair,
 } from '@openccip/devnet';
 import { parseRmnConfig, RmnNode, createLogger, noopLogger, type RmnConfig, type RmnKeys, type Logger } from '../src/index.js';
@@ -21,7 +27,9 @@ export const RMN_CONFIG_DIGEST = keccak256(toHex('rmn-test-config'));
 export const testLogger = (name: string): Logger => (process.env.RMN_TEST_LOGS ? createLogger('rmn', 'debug', undefined, { node: name }) : noopLogger);
 
 export interface Harness {
+  /** The source's anvil (also the destination's unless twoChains). */
   anvil: Anvil;
+  anvils: Anvil[];
   pair: LocalPair;
   keys: RmnKeys[];
   ports: number[];
@@ -35,26 +43,36 @@ export interface Harness {
  * Two CCIP stacks on one anvil (deployLocalPair: A → B and B → A), both RMNRemotes configured with `count` fresh RMN
  * signers (fSign), and configs for RMN nodes watching both stacks at `depth`.
  */
-export async function setupHarness(opts: { count?: number; fSign?: number; depth?: number; rmnVerification?: boolean } = {}): Promise<Harness> {
+export async function setupHarness(opts: { count?: number; fSign?: number; depth?: number; rmnVerification?: boolean; twoChains?: boolean } = {}): Promise<Harness> {
   const count = opts.count ?? 3;
   const fSign = opts.fSign ?? 1;
   const anvil = await startAnvil({ chainId: 31337 });
+  const anvils = [anvil];
   try {
-    const pair = await deployLocalPair(anvil.rpcUrl, 31337, { rmnVerification: opts.rmnVerification ?? false });
+    let pair: LocalPair;
+    if (opts.twoChains) {
+      // Source and destination on separate anvils, so one can reorg without the other.
+      anvils.push(await startAnvil({ chainId: 1337 }));
+      pair = await deployTwoChains(anvil, anvils[1]!, opts.rmnVerification ?? false);
+    } else {
+      pair = await deployLocalPair(anvil.rpcUrl, 31337, { rmnVerification: opts.rmnVerification ?? false });
+    }
     const keys: RmnKeys[] = Array.from({ length: count }, () => ({ signingKey: generatePrivateKey(), transactionKey: generatePrivateKey() }));
     // RMNRemote requires signers in the config; node indexes follow the peers' order.
     for (const d of [pair.a, pair.b]) {
       await setRmnConfig(d, { rmnHomeContractConfigDigest: RMN_CONFIG_DIGEST, signers: keys.map((k) => privateKeyToAddress(k.signingKey)), fSign: BigInt(fSign) });
     }
     for (const k of keys) {
-      await pair.a.clients.public.request({ method: 'anvil_setBalance' as never, params: [privateKeyToAddress(k.transactionKey), toHex(10n ** 20n)] as never });
+      for (const d of [pair.a, pair.b]) {
+        await d.clients.public.request({ method: 'anvil_setBalance' as never, params: [privateKeyToAddress(k.transactionKey), toHex(10n ** 20n)] as never });
+      }
     }
     const ports = await Promise.all(keys.map(() => freePort()));
     const chainOf = (d: ChainDeployment, name: string) => ({
       name,
-      chainId: 31337,
+      chainId: d.clients.chain.id,
       chainSelector: d.chainSelector.toString(),
-      rpcUrl: anvil.rpcUrl,
+      rpcUrl: d.clients.chain.rpcUrls.default.http[0]!,
       finality: { depth: opts.depth ?? 2 },
       contracts: { onRamp: d.contracts.onRamp, offRamp: d.contracts.offRamp, rmnRemote: d.contracts.rmnRemote },
     });
@@ -72,18 +90,41 @@ export async function setupHarness(opts: { count?: number; fSign?: number; depth
     });
     return {
       anvil,
+      anvils,
       pair,
       keys,
       ports,
       fSign,
       rawConfigFor,
       configFor: (i, o) => parseRmnConfig(rawConfigFor(i, o)),
-      stop: () => anvil.stop(),
+      stop: () => Promise.all(anvils.map((a) => a.stop())).then(() => undefined),
     };
   } catch (err) {
-    await anvil.stop();
+    await Promise.all(anvils.map((a) => a.stop()));
     throw err;
   }
+}
+
+/** Like deployLocalPair, with A on `anvilA` and B on `anvilB`. */
+async function deployTwoChains(anvilA: Anvil, anvilB: Anvil, rmnVerification: boolean): Promise<LocalPair> {
+  const a = await deployCore(makeChainClients(anvilA.rpcUrl, anvilA.chainId, ANVIL_KEYS[0]!), { chainSelector: SELECTOR_A });
+  const b = await deployCore(makeChainClients(anvilB.rpcUrl, anvilB.chainId, ANVIL_KEYS[0]!), { chainSelector: SELECTOR_B });
+  await connectLane(a, b, { rmnVerification });
+  await connectLane(b, a, { rmnVerification });
+  const relay: KeyRelay = {
+    src: a,
+    dst: b,
+    transmitter: makeChainClients(anvilB.rpcUrl, anvilB.chainId, ANVIL_KEYS[2]!),
+    configDigest: keccak256(toHex('two-chains-ocr-config')),
+    ocrKeys: [],
+    F: 0,
+    rmnKeys: [],
+    fSign: 1,
+    rmnConfigDigest: RMN_CONFIG_DIGEST,
+    ocrSeqNr: 1n,
+  };
+  await configureDon(relay, 1);
+  return { a, b, relay };
 }
 
 /** Starts in-process RMN nodes (real HTTP servers) for the given indexes. */
@@ -100,7 +141,7 @@ export async function startNodes(h: Harness, indexes: number[]): Promise<RmnNode
 /** Sends `count` messages A → B of a local pair (native fee); read them back with getSentMessages. */
 export async function sendMessages(h: { anvil: Anvil; pair: LocalPair }, count: number, tag = 'msg'): Promise<void> {
   const { a, b } = h.pair;
-  const from = makeChainClients(h.anvil.rpcUrl, 31337, ANVIL_KEYS[1]!);
+  const from = makeChainClients(h.anvil.rpcUrl, h.anvil.chainId, ANVIL_KEYS[1]!);
   for (let i = 0; i < count; i++) {
     const m = {
       receiver: encodeAbiParameters([{ type: 'address' }], [b.contracts.messageReceiver]),
@@ -114,8 +155,15 @@ export async function sendMessages(h: { anvil: Anvil; pair: LocalPair }, count: 
   }
 }
 
+/** Mines `blocks` blocks on every chain of the pair. */
 export async function mine(h: { pair: LocalPair }, blocks: number): Promise<void> {
-  await h.pair.a.clients.public.request({ method: 'anvil_mine' as never, params: [toHex(blocks)] as never });
+  const urls = new Set<string>();
+  for (const d of [h.pair.a, h.pair.b]) {
+    const url = d.clients.chain.rpcUrls.default.http[0]!;
+    if (urls.has(url)) continue;
+    urls.add(url);
+    await d.clients.public.request({ method: 'anvil_mine' as never, params: [toHex(blocks)] as never });
+  }
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {

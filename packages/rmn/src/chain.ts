@@ -112,6 +112,12 @@ export class ChainAccess {
     });
   }
 
+  /** Whether exactly `subject` is in RMNRemote's cursed list (a global curse or a missed heartbeat does not count). */
+  async hasCursedSubject(subject: Hex): Promise<boolean> {
+    const subjects = await this.public.readContract({ address: this.cfg.contracts.rmnRemote, abi: rmnRemoteAbi, functionName: 'getCursedSubjects' });
+    return subjects.some((s: Hex) => s.toLowerCase() === subject.toLowerCase());
+  }
+
   /** Whether `subject` (or the global subject) is cursed on this chain's RMNRemote. */
   async isCursed(subject: Hex): Promise<boolean> {
     return this.public.readContract({

@@ -59,7 +59,7 @@ export class CurseManager {
     const log = { chain: f.dest, subject, source: f.source, reason: f.reason };
     const generation = await this.deps.ops.generation(chain);
     if (this.pool.has(f.dest, generation, subject, this.deps.signer)) return;
-    if (await chain.isCursed(subject)) {
+    if (await chain.hasCursedSubject(subject)) {
       this.deps.log.info('subject already cursed, not voting', log);
       return;
     }
@@ -98,7 +98,7 @@ export class CurseManager {
       const chain = this.deps.chains.get(t.chainSelector)!;
       const log = { chain: t.chainSelector, subject: t.subject, generation: t.generation, votes: t.votes.length };
       try {
-        if (await chain.isCursed(t.subject)) {
+        if (await chain.hasCursedSubject(t.subject)) {
           this.pool.markSubmitted(t.chainSelector, t.generation, t.subject);
           this.deps.log.info('subject is cursed on chain', log);
           continue;

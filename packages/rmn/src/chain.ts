@@ -23,6 +23,7 @@ export class ChainAccess {
   readonly public: PublicClient<Transport, Chain>;
   readonly wallet: WalletClient<Transport, Chain, Account>;
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  private txQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly cfg: RmnChainConfig,
@@ -62,6 +63,13 @@ export class ChainAccess {
     this.cache.set(key, { at: Date.now(), value });
     value.catch(() => this.cache.delete(key));
     return value;
+  }
+
+  /** Runs transaction senders one at a time (curses and heartbeats share the transaction key's nonces). */
+  serializeTx<T>(send: () => Promise<T>): Promise<T> {
+    const run = this.txQueue.then(send, send);
+    this.txQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** Forget cached config (after a curse or config change). */

@@ -166,7 +166,10 @@ export class FraudWatch {
       if (!this.deps.sources.has(e.source)) continue;
       const root = (this.roots.get(`${e.source}:${e.dest}`) ?? []).find((r) => r.root.minSeqNr <= e.seqNr && e.seqNr <= r.root.maxSeqNr);
       const ctx = { chain: e.dest, source: e.source, seqNr: e.seqNr, messageHash: e.messageHash, state: e.state };
-      if (!root) {
+      if (!root && this.deps.chains.get(e.dest)!.cfg.startBlock > 0n) {
+        // Watching from a later block: the root may have been committed before it.
+        this.deps.log.warn('execution of a message in no root seen since startBlock; cannot verify it', ctx);
+      } else if (!root) {
         await this.fraud(e.dest, e.source, `message seqNr ${e.seqNr} (hash ${e.messageHash}) was executed but is in no committed root`);
       } else if (root.status === 'pending') {
         waiting.push(e);

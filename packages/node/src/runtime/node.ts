@@ -154,6 +154,8 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         sources: sources.map((s) => ({ chainSelector: s.chainSelector, onRamp: s.onRamp })),
         watcher,
         messages: store.messages,
+        tokenAdminRegistry: dest.contracts.tokenAdminRegistry,
+        log: instLog.child({ plugin: 'execute' }),
       });
       await host.startInstance(
         base('execute', dest.ocr.executeConfigDigest),

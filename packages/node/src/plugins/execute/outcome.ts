@@ -1,3 +1,5 @@
+import { median } from '../codec.js';
+import type { InboundLimit } from './limits.js';
 import type { ExecuteObservation, ExecuteOutcome } from './types.js';
 
 /**
@@ -39,5 +41,42 @@ export function executeOutcome(observations: readonly ExecuteObservation[], f: n
     .sort((a, b) =>
       a.chainSelector !== b.chainSelector ? (a.chainSelector < b.chainSelector ? -1 : 1) : a.minSeqNr < b.minSeqNr ? -1 : a.minSeqNr > b.minSeqNr ? 1 : 0,
     );
-  return { roots };
+  const limits = agreedLimits(observations, f);
+  return limits.length > 0 ? { roots, limits } : { roots };
+}
+
+/**
+ * Inbound buckets 2f+1 nodes reported: each field is the median of their views, so f liars can neither drain a
+ * bucket (stalling a lane) nor fill it (getting messages failed) beyond what honest nodes saw. Disabled buckets
+ * are dropped: they limit nothing.
+ */
+export function agreedLimits(observations: readonly ExecuteObservation[], f: number): InboundLimit[] {
+  const views = new Map<string, InboundLimit[]>();
+  for (const o of observations) {
+    const seen = new Set<string>(); // one view per observer per bucket
+    for (const l of o.limits ?? []) {
+      const key = `${l.source}:${l.token.toLowerCase()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      views.set(key, [...(views.get(key) ?? []), l]);
+    }
+  }
+  const out: InboundLimit[] = [];
+  for (const vs of views.values()) {
+    if (vs.length < 2 * f + 1) continue;
+    const enabled = vs.filter((v) => v.bucket.isEnabled).length * 2 > vs.length;
+    if (!enabled) continue;
+    out.push({
+      source: vs[0]!.source,
+      token: vs[0]!.token.toLowerCase() as InboundLimit['token'],
+      decimals: Number(median(vs.map((v) => BigInt(v.decimals)))),
+      bucket: {
+        isEnabled: true,
+        tokens: median(vs.map((v) => v.bucket.tokens)),
+        capacity: median(vs.map((v) => v.bucket.capacity)),
+        rate: median(vs.map((v) => v.bucket.rate)),
+      },
+    });
+  }
+  return out.sort((a, b) => (a.source !== b.source ? (a.source < b.source ? -1 : 1) : a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
 }

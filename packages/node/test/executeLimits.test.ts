@@ -8,9 +8,9 @@ import {
   toAny2EVMMessage,
   type EVM2AnyRampMessage,
 } from '@openccip/sdk';
-import { InboundLedger, localAmount, OnceLog, refill, sourceDecimals, waitSeconds, type InboundLimit, type TokenBucket } from '../src/plugins/execute/limits.js';
+import { InboundLedger, localAmount, OnceLog, refill, sourceDecimals, usdValue, waitSeconds, type AggregateLimit, type InboundLimit, type TokenBucket } from '../src/plugins/execute/limits.js';
 import { decodeExecuteObservation, encodeExecuteObservation } from '../src/plugins/execute/observation.js';
-import { agreedLimits, executeOutcome } from '../src/plugins/execute/outcome.js';
+import { agreedAggregates, agreedLimits, executeOutcome } from '../src/plugins/execute/outcome.js';
 import { createExecutePlugin, decodeExecuteOutcome } from '../src/plugins/execute/plugin.js';
 import { buildExecuteReport } from '../src/plugins/execute/report.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteOutcome, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
@@ -89,7 +89,7 @@ describe('InboundLedger', () => {
     expect(l.check(ex(msg(1n, ALICE, [{ amount: 60n }, { amount: 50n }]))).kind).toBe('wait');
     const ok = l.check(ex(msg(2n, ALICE, [{ amount: 60n }, { token: OTHER, amount: 10n ** 30n }])));
     expect(ok.kind).toBe('ok'); // OTHER has no known limit
-    if (ok.kind === 'ok') l.consume(ok);
+    if (ok.kind === 'ok') l.consume(SRC, ok);
     const next = l.check(ex(msg(3n, ALICE, [{ amount: 41n }])));
     expect(next).toMatchObject({ kind: 'wait', amount: 41n, waitSeconds: 1n });
   });
@@ -99,7 +99,7 @@ describe('InboundLedger', () => {
     expect(d.kind).toBe('ok');
     if (d.kind === 'ok') {
       expect([...d.take.values()]).toEqual([999_999n]);
-      l.consume(d);
+      l.consume(SRC, d);
     }
     // 1 local unit is left: 1.999999e12 source units round down to 1, 2e12 are 2.
     expect(l.check(toAny2EVMMessage(msg(2n, ALICE, [{ amount: 2n * 10n ** 12n - 1n, extraData: enc('uint256', 18n) }]))).kind).toBe('ok');
@@ -113,6 +113,45 @@ describe('InboundLedger', () => {
   it('ignores disabled buckets', () => {
     const l = new InboundLedger([limit({ isEnabled: false, tokens: 0n, capacity: 0n, rate: 0n })]);
     expect(l.check(toAny2EVMMessage(msg(1n, ALICE, [{ amount: 10n ** 24n }]))).kind).toBe('ok');
+  });
+});
+
+describe('USD aggregate limit (the OffRamp interceptor)', () => {
+  // $2 per whole 6-decimal token = 2e18 * 1e12 per 1e18 units; $1 per whole 18-decimal OTHER.
+  const agg = (tokens: bigint, capacity = 100n * 10n ** 18n): AggregateLimit => ({
+    source: SRC,
+    bucket: { isEnabled: true, tokens, capacity, rate: 10n ** 18n },
+    tokens: [
+      { token: TOKEN, decimals: 6, usdPerToken: 2n * 10n ** 30n },
+      { token: OTHER, decimals: 18, usdPerToken: 10n ** 18n },
+    ],
+  });
+  const m = (amounts: { token?: Address; amount: bigint; extraData?: Hex }[]) => toAny2EVMMessage(msg(1n, ALICE, amounts));
+
+  it('values local amounts of counted tokens at FeeQuoter prices and takes the sum', () => {
+    expect(usdValue(2n * 10n ** 30n, 1_500_000n)).toBe(3n * 10n ** 18n); // 1.5 tokens at $2
+    const l = new InboundLedger([], [agg(50n * 10n ** 18n)]);
+    // 10 tokens sent with 18 decimals (→ 10e6 local) = $20, plus 15 OTHER = $15: $35 of $50.
+    const d = l.check(m([{ amount: 10n * 10n ** 18n, extraData: enc('uint256', 18n) }, { token: OTHER, amount: 15n * 10n ** 18n }]));
+    expect(d).toMatchObject({ kind: 'ok', usd: 35n * 10n ** 18n });
+    if (d.kind === 'ok') l.consume(SRC, d);
+    expect(l.check(m([{ token: OTHER, amount: 16n * 10n ** 18n }]))).toMatchObject({ kind: 'wait', token: 'aggregate', amount: 16n * 10n ** 18n, waitSeconds: 1n });
+    expect(l.check(m([{ token: '0x00000000000000000000000000000000000000cc', amount: 10n ** 30n }])).kind).toBe('ok'); // not counted
+    expect(l.check(m([{ amount: 51n * 10n ** 6n }]))).toMatchObject({ kind: 'never', token: 'aggregate', capacity: 100n * 10n ** 18n });
+  });
+  it('applies both the pool bucket and the aggregate: either one defers', () => {
+    const l = new InboundLedger([limit(bucket(5n * 10n ** 6n, 10n ** 9n, 10n ** 6n), TOKEN, 6)], [agg(100n * 10n ** 18n)]);
+    expect(l.check(m([{ amount: 6n * 10n ** 6n }]))).toMatchObject({ kind: 'wait', token: TOKEN });
+    const l2 = new InboundLedger([limit(bucket(10n ** 9n, 10n ** 9n, 10n ** 6n), TOKEN, 6)], [agg(1n * 10n ** 18n)]);
+    expect(l2.check(m([{ amount: 1n * 10n ** 6n }]))).toMatchObject({ kind: 'wait', token: 'aggregate' });
+  });
+  it('agrees on buckets and prices 2f+1 nodes saw, and round-trips the codec', () => {
+    const liar: AggregateLimit = { ...agg(0n), tokens: [{ token: OTHER, decimals: 18, usdPerToken: 10n ** 40n }, { token: ALICE, decimals: 0, usdPerToken: 1n }] };
+    const got = agreedAggregates([{ roots: [], aggregates: [agg(7n)] }, { roots: [], aggregates: [agg(7n)] }, { roots: [], aggregates: [liar] }], 1);
+    expect(got).toEqual([agg(7n)]); // the liar's extra token is dropped, its price and bucket are outvoted
+    const o = { roots: [], aggregates: [agg(7n)] };
+    expect(decodeExecuteObservation(encodeExecuteObservation(o))).toEqual(o);
+    expect(decodeExecuteOutcome(encodeJson(executeOutcome([o, o, o], 1))).aggregates).toEqual([agg(7n)]);
   });
 });
 

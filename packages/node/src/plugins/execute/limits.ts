@@ -28,6 +28,23 @@ export interface InboundLimit {
   bucket: TokenBucket;
 }
 
+/**
+ * The USD-valued aggregate bucket of the OffRamp's message interceptor for messages from `source`
+ * (MultiAggregateRateLimiter, inbound): the registered tokens' destination amounts are valued at the FeeQuoter's
+ * prices (USD 1e18 per 1e18 smallest units) and taken out together.
+ */
+export interface AggregateLimit {
+  source: bigint;
+  bucket: TokenBucket;
+  /** Tokens the limiter counts for this source (lowercase), their decimals and prices. */
+  tokens: { token: Address; decimals: number; usdPerToken: bigint }[];
+}
+
+/** USD value (1e18) of a destination amount at a FeeQuoter price, as the FeeQuoter computes it (rounding down). */
+export function usdValue(usdPerToken: bigint, amount: bigint): bigint {
+  return (usdPerToken * amount) / 10n ** 18n;
+}
+
 /** min(capacity, tokens + elapsed * rate), as RateLimiter._calculateRefill. */
 export function refill(bucket: TokenBucket, elapsedSeconds: bigint): TokenBucket {
   if (!bucket.isEnabled || elapsedSeconds <= 0n) return bucket;
@@ -66,11 +83,11 @@ export function localAmount(amount: bigint, remoteDecimals: number, localDecimal
 }
 
 export type LimitDecision =
-  | { kind: 'ok'; take: Map<string, bigint> }
-  /** The bucket cannot cover `amount` now; it will in `waitSeconds`. */
-  | { kind: 'wait'; token: Address; amount: bigint; waitSeconds: bigint }
+  | { kind: 'ok'; take: Map<string, bigint>; usd: bigint }
+  /** The bucket cannot cover `amount` now; it will in `waitSeconds`. `token` is 'aggregate' for the USD limit. */
+  | { kind: 'wait'; token: Address | 'aggregate'; amount: bigint; waitSeconds: bigint }
   /** Can never pass as configured (over capacity, or amounts the pool rejects): left to manual execution. */
-  | { kind: 'never'; token: Address; amount: bigint; reason: string; capacity?: bigint };
+  | { kind: 'never'; token: Address | 'aggregate'; amount: bigint; reason: string; capacity?: bigint };
 
 const keyOf = (source: bigint, token: string) => `${source}:${token.toLowerCase()}`;
 
@@ -80,9 +97,15 @@ const keyOf = (source: bigint, token: string) => `${source}:${token.toLowerCase(
  */
 export class InboundLedger {
   private readonly limits = new Map<string, InboundLimit>();
+  private readonly aggregates = new Map<bigint, { bucket: TokenBucket; tokens: Map<string, { decimals: number; usdPerToken: bigint }> }>();
 
-  constructor(limits: readonly InboundLimit[]) {
+  constructor(limits: readonly InboundLimit[], aggregates: readonly AggregateLimit[] = []) {
     for (const l of limits) if (l.bucket.isEnabled) this.limits.set(keyOf(l.source, l.token), { ...l, bucket: { ...l.bucket } });
+    for (const a of aggregates) {
+      if (!a.bucket.isEnabled) continue;
+      const tokens = new Map(a.tokens.map((t) => [t.token.toLowerCase(), { decimals: t.decimals, usdPerToken: t.usdPerToken }]));
+      this.aggregates.set(a.source, { bucket: { ...a.bucket }, tokens });
+    }
   }
 
   /** Whether all of the message's token amounts fit their buckets now (tokens without a known limit always fit). */
@@ -99,6 +122,20 @@ export class InboundLedger {
       if (local === undefined) return { kind: 'never', token, amount: t.amount, reason: 'the pool cannot convert this amount to local decimals' };
       take.set(key, (take.get(key) ?? 0n) + local);
     }
+    // The interceptor values the amounts the pools released (local units) of the tokens it counts.
+    const agg = this.aggregates.get(source);
+    let usd = 0n;
+    if (agg) {
+      for (const t of message.tokenAmounts) {
+        const priced = agg.tokens.get(t.destTokenAddress.toLowerCase());
+        if (!priced) continue;
+        const remote = sourceDecimals(t.extraData, priced.decimals);
+        const local = remote === undefined ? undefined : localAmount(t.amount, remote, priced.decimals);
+        if (local === undefined) return { kind: 'never', token: t.destTokenAddress.toLowerCase() as Address, amount: t.amount, reason: 'the pool cannot convert this amount to local decimals' };
+        usd += usdValue(priced.usdPerToken, local);
+      }
+      if (usd > agg.bucket.capacity) return { kind: 'never', token: 'aggregate', amount: usd, capacity: agg.bucket.capacity, reason: 'USD value exceeds the aggregate inbound capacity' };
+    }
     for (const [key, amount] of take) {
       const { bucket, token } = this.limits.get(key)!;
       if (amount > bucket.capacity) return { kind: 'never', token, amount, capacity: bucket.capacity, reason: 'amount exceeds the inbound capacity' };
@@ -107,15 +144,17 @@ export class InboundLedger {
       const { bucket, token } = this.limits.get(key)!;
       if (bucket.tokens < amount) return { kind: 'wait', token, amount, waitSeconds: waitSeconds(bucket, amount) };
     }
-    return { kind: 'ok', take };
+    if (agg && usd > 0n && agg.bucket.tokens < usd) return { kind: 'wait', token: 'aggregate', amount: usd, waitSeconds: waitSeconds(agg.bucket, usd) };
+    return { kind: 'ok', take, usd };
   }
 
   /** Takes an included message's amounts out of the local buckets. */
-  consume(decision: Extract<LimitDecision, { kind: 'ok' }>): void {
+  consume(source: bigint, decision: Extract<LimitDecision, { kind: 'ok' }>): void {
     for (const [key, amount] of decision.take) {
       const l = this.limits.get(key)!;
       l.bucket.tokens -= amount;
     }
+    if (decision.usd > 0n) this.aggregates.get(source)!.bucket.tokens -= decision.usd;
   }
 }
 

@@ -1,5 +1,5 @@
 import { median } from '../codec.js';
-import type { InboundLimit } from './limits.js';
+import type { AggregateLimit, InboundLimit, TokenBucket } from './limits.js';
 import type { ExecuteObservation, ExecuteOutcome } from './types.js';
 
 /**
@@ -42,7 +42,59 @@ export function executeOutcome(observations: readonly ExecuteObservation[], f: n
       a.chainSelector !== b.chainSelector ? (a.chainSelector < b.chainSelector ? -1 : 1) : a.minSeqNr < b.minSeqNr ? -1 : a.minSeqNr > b.minSeqNr ? 1 : 0,
     );
   const limits = agreedLimits(observations, f);
-  return limits.length > 0 ? { roots, limits } : { roots };
+  const aggregates = agreedAggregates(observations, f);
+  return { roots, ...(limits.length > 0 ? { limits } : {}), ...(aggregates.length > 0 ? { aggregates } : {}) };
+}
+
+/** Field-wise medians of ≥ 2f+1 bucket views; enabled if most views say so. */
+function agreedBucket(vs: readonly TokenBucket[]): TokenBucket {
+  return {
+    isEnabled: vs.filter((v) => v.isEnabled).length * 2 > vs.length,
+    tokens: median(vs.map((v) => v.tokens)),
+    capacity: median(vs.map((v) => v.capacity)),
+    rate: median(vs.map((v) => v.rate)),
+  };
+}
+
+/** USD aggregate buckets 2f+1 nodes reported per source, counting the tokens f+1 of them list (median prices). */
+export function agreedAggregates(observations: readonly ExecuteObservation[], f: number): AggregateLimit[] {
+  const views = new Map<bigint, AggregateLimit[]>();
+  for (const o of observations) {
+    const seen = new Set<bigint>();
+    for (const a of o.aggregates ?? []) {
+      if (seen.has(a.source)) continue;
+      seen.add(a.source);
+      views.set(a.source, [...(views.get(a.source) ?? []), a]);
+    }
+  }
+  const out: AggregateLimit[] = [];
+  for (const [source, vs] of views) {
+    if (vs.length < 2 * f + 1) continue;
+    const bucket = agreedBucket(vs.map((v) => v.bucket));
+    if (!bucket.isEnabled) continue;
+    const byToken = new Map<string, { decimals: bigint; usdPerToken: bigint }[]>();
+    for (const v of vs) {
+      const seenToken = new Set<string>();
+      for (const t of v.tokens) {
+        const k = t.token.toLowerCase();
+        if (seenToken.has(k)) continue;
+        seenToken.add(k);
+        byToken.set(k, [...(byToken.get(k) ?? []), { decimals: BigInt(t.decimals), usdPerToken: t.usdPerToken }]);
+      }
+    }
+    const tokens = [...byToken.entries()]
+      // f+1 views: a token honest nodes count cannot be hidden by f liars (its median price then has honest bounds
+      // only when 2f+1 priced it; a skewed price defers a message or lets it fail, never loses it).
+      .filter(([, ps]) => ps.length >= f + 1)
+      .map(([token, ps]) => ({
+        token: token as AggregateLimit['tokens'][number]['token'],
+        decimals: Number(median(ps.map((p) => p.decimals))),
+        usdPerToken: median(ps.map((p) => p.usdPerToken)),
+      }))
+      .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
+    out.push({ source, bucket, tokens });
+  }
+  return out.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
 /**
@@ -64,18 +116,13 @@ export function agreedLimits(observations: readonly ExecuteObservation[], f: num
   const out: InboundLimit[] = [];
   for (const vs of views.values()) {
     if (vs.length < 2 * f + 1) continue;
-    const enabled = vs.filter((v) => v.bucket.isEnabled).length * 2 > vs.length;
-    if (!enabled) continue;
+    const bucket = agreedBucket(vs.map((v) => v.bucket));
+    if (!bucket.isEnabled) continue;
     out.push({
       source: vs[0]!.source,
       token: vs[0]!.token.toLowerCase() as InboundLimit['token'],
       decimals: Number(median(vs.map((v) => BigInt(v.decimals)))),
-      bucket: {
-        isEnabled: true,
-        tokens: median(vs.map((v) => v.bucket.tokens)),
-        capacity: median(vs.map((v) => v.bucket.capacity)),
-        rate: median(vs.map((v) => v.bucket.rate)),
-      },
+      bucket,
     });
   }
   return out.sort((a, b) => (a.source !== b.source ? (a.source < b.source ? -1 : 1) : a.token < b.token ? -1 : a.token > b.token ? 1 : 0));

@@ -6,8 +6,8 @@ import { InflightCache } from '../../runtime/inflight.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import type { Address } from 'viem';
 import { toAny2EVMMessage } from '@openccip/sdk';
-import { MAX_LIMITS, decodeExecuteObservation, decodeInboundLimits, encodeExecuteObservation } from './observation.js';
-import { OnceLog, type InboundLimit } from './limits.js';
+import { MAX_LIMITS, decodeAggregateLimits, decodeExecuteObservation, decodeInboundLimits, encodeExecuteObservation } from './observation.js';
+import { OnceLog, type AggregateLimit, type InboundLimit } from './limits.js';
 import { executeOutcome } from './outcome.js';
 import { buildExecuteReport, VerifiedRootCache } from './report.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions } from './types.js';
@@ -52,8 +52,8 @@ export function createExecutePlugin(
           });
         }
       }
-      const limits = await readLimits(roots, ctx.seqNr);
-      return encodeExecuteObservation(limits ? { roots, limits } : { roots });
+      const read = await readLimits(roots, ctx.seqNr);
+      return encodeExecuteObservation({ roots, ...read });
     },
 
     validateObservation(_ctx, _query, ao) {
@@ -94,8 +94,8 @@ export function createExecutePlugin(
    * The inbound buckets of the tokens the observed untouched messages carry: read once per round per
    * (source, token). Undefined when the node has no reader (it then reports no limits at all).
    */
-  async function readLimits(roots: ExecuteObservation['roots'], round: bigint): Promise<InboundLimit[] | undefined> {
-    if (!deps.readInboundLimits) return undefined;
+  async function readLimits(roots: ExecuteObservation['roots'], round: bigint): Promise<Pick<ExecuteObservation, 'limits' | 'aggregates'>> {
+    if (!deps.readInboundLimits && !deps.readAggregateLimit) return {};
     const tokensBySource = new Map<bigint, Set<Address>>();
     for (const r of roots) {
       const tokens = await rootTokens.tokensOf(deps, r).catch(() => new Set<Address>());
@@ -105,9 +105,13 @@ export function createExecutePlugin(
       tokensBySource.set(r.chainSelector, set);
     }
     const limits: InboundLimit[] = [];
+    const aggregates: AggregateLimit[] = [];
     for (const [source, tokens] of tokensBySource) {
       try {
-        limits.push(...(await deps.readInboundLimits(source, [...tokens].sort())));
+        const sorted = [...tokens].sort();
+        if (deps.readInboundLimits) limits.push(...(await deps.readInboundLimits(source, sorted)));
+        const agg = deps.readAggregateLimit ? await deps.readAggregateLimit(source, sorted) : undefined;
+        if (agg) aggregates.push(agg);
       } catch (err) {
         log.warn('execute observation: inbound rate limits unreadable', {
           dest: dest.toString(),
@@ -117,7 +121,10 @@ export function createExecutePlugin(
         });
       }
     }
-    return limits.slice(0, MAX_LIMITS);
+    return {
+      ...(deps.readInboundLimits ? { limits: limits.slice(0, MAX_LIMITS) } : {}),
+      ...(aggregates.length > 0 ? { aggregates } : {}),
+    };
   }
 }
 
@@ -162,5 +169,6 @@ export function decodeExecuteOutcome(encoded: Hex): ExecuteOutcome {
       };
     }),
     ...(o.limits === undefined ? {} : { limits: decodeInboundLimits(o.limits, 'limits') }),
+    ...(o.aggregates === undefined ? {} : { aggregates: decodeAggregateLimits(o.aggregates, 'aggregates') }),
   };
 }

@@ -73,7 +73,7 @@ export async function buildExecuteReport(
   const reports: ExecutionReport[] = [];
   let gas = 0;
   let count = 0;
-  const ledger = new InboundLedger(outcome.limits ?? []);
+  const ledger = new InboundLedger(outcome.limits ?? [], outcome.aggregates ?? []);
   const dest = deps.destChainSelector.toString();
   outer: for (const source of order) {
     const onRamp = onRampOf.get(source);
@@ -136,7 +136,7 @@ export async function buildExecuteReport(
         }
         const cost = estimateExecGas(m, opts);
         if (count >= opts.maxMessagesPerReport || (gas + cost > opts.gasBudget && count > 0)) break;
-        if (decision.kind === 'ok') ledger.consume(decision);
+        if (decision.kind === 'ok') ledger.consume(source, decision);
         picked.push(i);
         gas += cost;
         count++;

@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem';
 import type { EVM2AnyRampMessage } from '@openccip/sdk';
-import type { InboundLimit } from './limits.js';
+import type { AggregateLimit, InboundLimit } from './limits.js';
 
 /** What the execute plugin reads; the node implements it over the chains and its store. */
 export interface ExecutePluginDeps {
@@ -17,6 +17,11 @@ export interface ExecutePluginDeps {
    * has no readable limit are left out. Optional: without it the plugin does not defer rate-limited messages.
    */
   readInboundLimits?(source: bigint, tokens: readonly Address[]): Promise<InboundLimit[]>;
+  /**
+   * The OffRamp interceptor's USD aggregate bucket for `source` and the prices of those of `tokens` it counts;
+   * undefined when there is no interceptor. Optional.
+   */
+  readAggregateLimit?(source: bigint, tokens: readonly Address[]): Promise<AggregateLimit | undefined>;
 }
 
 export interface PendingRoot {
@@ -48,6 +53,8 @@ export interface ExecuteObservation {
   roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; untouched: bigint[] }[];
   /** Inbound buckets of the tokens the untouched messages carry, as this node read them this round. */
   limits?: InboundLimit[];
+  /** The USD aggregate buckets (per source) and token prices this node read this round. */
+  aggregates?: AggregateLimit[];
 }
 
 export interface ExecuteOutcome {
@@ -55,4 +62,6 @@ export interface ExecuteOutcome {
   roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; pending: bigint[] }[];
   /** Agreed (median of ≥ 2f+1 views) enabled inbound buckets: the report defers what they cannot cover. */
   limits?: InboundLimit[];
+  /** Agreed USD aggregate buckets per source, with the agreed prices of the tokens they count. */
+  aggregates?: AggregateLimit[];
 }

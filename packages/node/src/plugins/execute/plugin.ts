@@ -1,11 +1,9 @@
-import { decodeExecutionReports } from '@openccip/sdk';
-import type { Hex } from 'viem';
+import { decodeExecutionReports, toAny2EVMMessage } from '@openccip/sdk';
+import type { Address, Hex } from 'viem';
 import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
 import { noopLogger, type Logger } from '../../log.js';
 import { InflightCache } from '../../runtime/inflight.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
-import type { Address } from 'viem';
-import { toAny2EVMMessage } from '@openccip/sdk';
 import { MAX_LIMITS, decodeAggregateLimits, decodeExecuteObservation, decodeInboundLimits, encodeExecuteObservation } from './observation.js';
 import { OnceLog, type AggregateLimit, type InboundLimit } from './limits.js';
 import { executeOutcome } from './outcome.js';
@@ -111,7 +109,7 @@ export function createExecutePlugin(
         const sorted = [...tokens].sort();
         if (deps.readInboundLimits) limits.push(...(await deps.readInboundLimits(source, sorted)));
         const agg = deps.readAggregateLimit ? await deps.readAggregateLimit(source, sorted) : undefined;
-        if (agg) aggregates.push(agg);
+        if (agg) aggregates.push({ ...agg, tokens: agg.tokens.slice(0, MAX_LIMITS) });
       } catch (err) {
         log.warn('execute observation: inbound rate limits unreadable', {
           dest: dest.toString(),

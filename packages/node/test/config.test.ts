@@ -254,3 +254,43 @@ describe('loadNodeConfig', () => {
     await expect(loadNodeConfig(invalid)).rejects.toThrow(/invalid\.json: metricsPort: expected an integer in \[1, 65535\], got 0/);
   });
 });
+
+describe('parseNodeConfig: rmn', () => {
+  const rmnNode = (i: number) => ({ name: `rmn-${i}`, url: `http://127.0.0.1:${13000 + i}`, signer: addr() });
+
+  it('accepts the RMN nodes to ask for blessings, and is optional', () => {
+    const raw = example();
+    raw.rmn = { nodes: [rmnNode(0), rmnNode(1), rmnNode(2)], timeoutMs: 1500 };
+    raw.rmn.nodes[1].signer = raw.rmn.nodes[1].signer.toLowerCase();
+    const cfg = parseNodeConfig(raw);
+    expect(cfg.rmn!.nodes).toHaveLength(3);
+    expect(cfg.rmn!.nodes[1]!.signer).toBe(getAddress(raw.rmn.nodes[1].signer));
+    expect(cfg.rmn!.timeoutMs).toBe(1500);
+    delete raw.rmn.timeoutMs;
+    expect(parseNodeConfig(raw).rmn).not.toHaveProperty('timeoutMs');
+    expect(parseNodeConfig(example())).not.toHaveProperty('rmn');
+  });
+
+  it('names every bad rmn field', () => {
+    const raw = example();
+    const dup = rmnNode(1);
+    raw.rmn = {
+      nodes: [{ name: '', url: 'ftp://x', signer: '0x12' }, dup, { ...dup, extra: 1 }],
+      timeoutMs: 10,
+      retries: 3,
+    };
+    expect(issues(raw)).toEqual(
+      expect.arrayContaining([
+        'rmn.retries: unknown field',
+        'rmn.nodes[0].name: expected a non-empty string, got ""',
+        'rmn.nodes[0].url: expected an http(s) URL, got "ftp://x"',
+        'rmn.nodes[0].signer: expected a checksummed 0x address, got "0x12"',
+        'rmn.nodes[2].extra: unknown field',
+        `rmn.nodes[2].name: duplicate RMN node name "rmn-1" (also at rmn.nodes[1].name)`,
+        'rmn.timeoutMs: expected an integer in [50, 60000], got 10',
+      ]),
+    );
+    expect(issues({ ...example(), rmn: { nodes: [] } })).toEqual(['rmn.nodes: at least one RMN node is required']);
+    expect(issues({ ...example(), rmn: [] })).toEqual(['rmn: expected an object, got []']);
+  });
+});

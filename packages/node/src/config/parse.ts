@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
-import type { ChainConfig, DonMember, Finality, NodeConfig, TimingConfig } from './types.js';
+import type { ChainConfig, DonMember, Finality, NodeConfig, RmnClientConfig, RmnNodeConfig, TimingConfig } from './types.js';
 
 /**
  * Validates a node config file by hand (no schema library) and converts it to `NodeConfig`. Every problem is
@@ -118,7 +118,7 @@ class Checker {
 export function parseNodeConfig(input: unknown, source = '<config>'): NodeConfig {
   const c = new Checker();
   const root = c.object(input, '', [
-    'name', 'dataDir', 'keystore', 'p2p', 'don', 'chains', 'timing', 'prices', 'logLevel', 'metricsPort',
+    'name', 'dataDir', 'keystore', 'p2p', 'don', 'chains', 'timing', 'prices', 'rmn', 'logLevel', 'metricsPort',
   ]);
   if (root === undefined) throw new ConfigError(source, c.issues);
 
@@ -147,6 +147,7 @@ export function parseNodeConfig(input: unknown, source = '<config>'): NodeConfig
 
   const timing = root.timing === undefined ? undefined : parseTiming(c, root.timing);
   const prices = root.prices === undefined ? undefined : parsePrices(c, root.prices);
+  const rmn = root.rmn === undefined ? undefined : parseRmn(c, root.rmn);
   let logLevel: NodeConfig['logLevel'];
   if (root.logLevel !== undefined) {
     if (LOG_LEVELS.includes(root.logLevel as (typeof LOG_LEVELS)[number])) logLevel = root.logLevel as NodeConfig['logLevel'];
@@ -165,6 +166,7 @@ export function parseNodeConfig(input: unknown, source = '<config>'): NodeConfig
   };
   if (timing !== undefined) config.timing = timing;
   if (prices !== undefined) config.prices = prices;
+  if (rmn !== undefined) config.rmn = rmn;
   if (logLevel !== undefined) config.logLevel = logLevel;
   if (metricsPort !== undefined) config.metricsPort = metricsPort;
   return config;
@@ -320,6 +322,30 @@ function parsePrices(c: Checker, v: unknown): NodeConfig['prices'] | undefined {
   }
   out.staticUsd = staticUsd;
   return out;
+}
+
+function parseRmn(c: Checker, v: unknown): RmnClientConfig | undefined {
+  const o = c.object(v, 'rmn', ['nodes', 'timeoutMs']);
+  if (o === undefined) return undefined;
+  const raw = c.array(o.nodes, 'rmn.nodes');
+  if (raw?.length === 0) c.fail('rmn.nodes', 'at least one RMN node is required');
+  const nodes = (raw ?? []).map((n, i): RmnNodeConfig | undefined => {
+    const path = `rmn.nodes[${i}]`;
+    const x = c.object(n, path, ['name', 'url', 'signer']);
+    if (x === undefined) return undefined;
+    const name = c.string(x.name, `${path}.name`);
+    const url = parseHttpUrl(c, x.url, `${path}.url`);
+    const signer = c.address(x.signer, `${path}.signer`);
+    return name === undefined || url === undefined || signer === undefined ? undefined : { name, url, signer };
+  });
+  c.unique(nodes.map((n) => n?.name), (i) => `rmn.nodes[${i}].name`, 'RMN node name');
+  c.unique(nodes.map((n) => n?.url), (i) => `rmn.nodes[${i}].url`, 'RMN node url');
+  c.unique(nodes.map((n) => n?.signer), (i) => `rmn.nodes[${i}].signer`, 'RMN signer', (a) => a.toLowerCase());
+  const timeoutMs = o.timeoutMs === undefined ? undefined : c.int(o.timeoutMs, 'rmn.timeoutMs', 50, 60_000);
+  if (raw === undefined || nodes.some((n) => n === undefined)) return undefined;
+  const rmn: RmnClientConfig = { nodes: nodes as RmnNodeConfig[] };
+  if (timeoutMs !== undefined) rmn.timeoutMs = timeoutMs;
+  return rmn;
 }
 
 function join(path: string, key: string): string {

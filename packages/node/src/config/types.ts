@@ -32,10 +32,26 @@ export interface NodeConfig {
    * `staticUsd`; without either, native is $3000 and LINK $20 (the devnet's deploy-time prices).
    */
   prices?: { staticUsd?: Record<string, string>; file?: string };
+  /** The RMN nodes this node asks for blessings when it leads a commit round. Without it, it blesses nothing. */
+  rmn?: RmnClientConfig;
   /** JSON logs at this level and above. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Optional HTTP endpoint for health/metrics on 127.0.0.1. */
   metricsPort?: number;
+}
+
+export interface RmnClientConfig {
+  nodes: RmnNodeConfig[];
+  /** Per-request timeout of a blessing request (ms, default 2,000). */
+  timeoutMs?: number;
+}
+
+export interface RmnNodeConfig {
+  name: string;
+  /** The RMN node's HTTP API, e.g. http://127.0.0.1:13001 */
+  url: string;
+  /** The node's RMN signing address (one of RMNRemote's signers). */
+  signer: Address;
 }
 
 export interface DonMember {

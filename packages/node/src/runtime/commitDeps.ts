@@ -1,7 +1,7 @@
 import { decodeAbiParameters, encodeAbiParameters, type Address, type Hex } from 'viem';
 import { decodeEVM2AnyRampMessage, feeQuoterAbi, getLeafHash, offRampAbi, toAny2EVMMessage } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
-import type { CommitPluginDeps, CommitSource, PriceObservation } from '../plugins/commit/types.js';
+import type { CommitPluginDeps, CommitRmnDeps, CommitSource, PriceObservation } from '../plugins/commit/types.js';
 import type { MessageStore } from '../store/types.js';
 
 export interface LaneSource extends CommitSource {
@@ -40,6 +40,8 @@ export interface CommitDepsInput {
   gasPriceChains: readonly PriceSourceChain[];
   /** USD price (1e18 scale) of each fee token on the destination, by token address (lowercase). */
   tokenUsd: ReadonlyMap<string, bigint>;
+  /** RMN blessing (RMNRemote config, RMN nodes to ask). */
+  rmn?: CommitRmnDeps;
 }
 
 const LEAF_CACHE_MAX = 50_000;
@@ -52,6 +54,7 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
   return {
     destChainSelector: input.destChainSelector,
     sources: input.sources,
+    ...(input.rmn ? { rmn: input.rmn } : {}),
 
     async readNextSeqNr(source) {
       const cfg = await input.destClient.readContract({

@@ -12,6 +12,8 @@ import type { RootLogger } from '../log.js';
 import { createCommitPlugin } from '../plugins/commit/plugin.js';
 import { createExecutePlugin } from '../plugins/execute/plugin.js';
 import { OffRampWatcher } from '../readers/offRampWatcher.js';
+import { createRmnBlessingClient } from '../rmn/client.js';
+import { createRmnConfigCache, readRmnRemoteConfig } from '../rmn/config.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { createLibp2pTransport } from '../transport/libp2p.js';
 import { createCommitDeps, readSources } from './commitDeps.js';
@@ -108,6 +110,9 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
       log.child({ component: 'prices' }),
     );
 
+    // Blessing requests are signed with the OCR key: RMN nodes serve the OffRamps' commit signers only.
+    const rmnClient = config.rmn && createRmnBlessingClient({ nodes: config.rmn.nodes, privateKey: keys.ocrKey, timeoutMs: config.rmn.timeoutMs });
+
     for (const dest of config.chains) {
       const destClient = clientOf(dest);
       const offRamp = dest.contracts.offRamp;
@@ -134,6 +139,13 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         messages: store.messages,
         gasPriceChains: destPrices.gasPriceChains,
         tokenUsd: destPrices.tokenUsd,
+        rmn: {
+          destChainId: BigInt(dest.chainId),
+          rmnRemote: dest.contracts.rmnRemote,
+          offRamp,
+          config: createRmnConfigCache(() => readRmnRemoteConfig(destClient, dest.contracts.rmnRemote)),
+          client: rmnClient,
+        },
       }));
       const instLog = log.child({ dest: dest.name });
       await host.startInstance(

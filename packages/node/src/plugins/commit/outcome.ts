@@ -1,46 +1,51 @@
 import { getMerkleRoot } from '@openccip/sdk';
 import type { Hex } from 'viem';
 import { agreedValue, median } from '../codec.js';
-import type { CommitObservation, CommitOutcome, CommitPluginOptions, CommitSource } from './types.js';
+import type { CommitObservation, CommitOutcome, CommitPluginOptions, CommitQuery, CommitSource } from './types.js';
 
 /**
  * The commit outcome, a pure function of ≥ 2f+1 valid observations. A root only contains leaves that f+1 nodes
  * reported identically at the same position after the same agreed next sequence number, so at least one honest
  * node saw every committed message at finality. Prices are medians of ≥ 2f+1 values: f liars cannot move them
- * outside the honest range.
+ * outside the honest range. Sources that require blessing get a root only from the leader's RMN-blessed query.
  */
 export function commitOutcome(
   observations: readonly CommitObservation[],
   sources: readonly CommitSource[],
   f: number,
   opts: CommitPluginOptions,
+  query?: CommitQuery,
+  onBlessingRejected: (reason: string) => void = () => {},
 ): CommitOutcome {
-  const roots: CommitOutcome['roots'] = [];
+  const agreed = new Map<bigint, AgreedLeaves>();
   for (const source of sources) {
-    if (source.requiresBlessing) continue; // needs RMN blessings: the blessing path adds these roots
     const views = observations.flatMap((o) => o.sources.filter((s) => s.chainSelector === source.chainSelector));
-    const next = agreedValue(
-      views.map((v) => v.nextSeqNr),
-      f + 1,
-    );
-    if (next === undefined) continue;
-    const aligned = views.filter((v) => v.nextSeqNr === next);
-    const leaves: Hex[] = [];
-    for (let i = 0; i < opts.maxLeavesPerRoot; i++) {
-      const leaf = agreedValue(
-        aligned.flatMap((v) => (v.leaves[i] ? [v.leaves[i]!] : [])),
-        f + 1,
-      );
-      if (leaf === undefined) break;
-      leaves.push(leaf);
-    }
-    if (leaves.length === 0) continue;
+    const a = agreedLeaves(views, f, opts.maxLeavesPerRoot);
+    if (a) agreed.set(source.chainSelector, a);
+  }
+
+  // Blessed roots come only from the leader's query and only if they are exactly what f+1 nodes saw; the RMN
+  // signatures over them are checked in verifyOutcomeBlessing (signature recovery is async).
+  const roots: CommitOutcome['roots'] = [];
+  let rmnSignatures: CommitOutcome['rmnSignatures'] = [];
+  if (query) {
+    const problem = blessedRootsProblem(query, agreed, sources, opts);
+    if (problem === undefined) {
+      roots.push(...query.blessedRoots.map((r) => ({ ...r, blessed: true })));
+      rmnSignatures = query.rmnSignatures;
+    } else onBlessingRejected(problem);
+  }
+
+  for (const source of sources) {
+    if (source.requiresBlessing) continue; // never committed unblessed: only the blessing path above adds these
+    const a = agreed.get(source.chainSelector);
+    if (!a || a.leaves.length === 0) continue;
     roots.push({
       chainSelector: source.chainSelector,
       onRamp: source.onRamp,
-      minSeqNr: next,
-      maxSeqNr: next + BigInt(leaves.length) - 1n,
-      merkleRoot: getMerkleRoot(leaves),
+      minSeqNr: a.next,
+      maxSeqNr: a.next + BigInt(a.leaves.length) - 1n,
+      merkleRoot: getMerkleRoot(a.leaves),
       blessed: false,
     });
   }
@@ -74,5 +79,64 @@ export function commitOutcome(
       tokenPriceUpdates.push({ sourceToken: key, usdPerToken: fresh });
     }
   }
-  return { roots, gasPriceUpdates, tokenPriceUpdates };
+  return { roots, rmnSignatures, gasPriceUpdates, tokenPriceUpdates };
+}
+
+interface AgreedLeaves {
+  next: bigint;
+  leaves: Hex[];
+}
+
+/** The next seqNr f+1 nodes agree on and the leaves f+1 of those agree on, position by position from it. */
+function agreedLeaves(views: readonly CommitObservation['sources'][number][], f: number, max: number): AgreedLeaves | undefined {
+  const next = agreedValue(
+    views.map((v) => v.nextSeqNr),
+    f + 1,
+  );
+  if (next === undefined) return undefined;
+  const aligned = views.filter((v) => v.nextSeqNr === next);
+  const leaves: Hex[] = [];
+  for (let i = 0; i < max; i++) {
+    const leaf = agreedValue(
+      aligned.flatMap((v) => (v.leaves[i] ? [v.leaves[i]!] : [])),
+      f + 1,
+    );
+    if (leaf === undefined) break;
+    leaves.push(leaf);
+  }
+  return { next, leaves };
+}
+
+/**
+ * Why the query's blessed roots cannot be committed, or undefined: each must be for a distinct source that
+ * requires blessing, with its OnRamp, start at the agreed next seqNr and be the merkle root of the f+1-agreed
+ * leaves over exactly its interval. All or nothing: the RMN signatures cover the whole list.
+ */
+function blessedRootsProblem(
+  query: CommitQuery,
+  agreed: ReadonlyMap<bigint, AgreedLeaves>,
+  sources: readonly CommitSource[],
+  opts: CommitPluginOptions,
+): string | undefined {
+  if (query.rmnSignatures.length === 0) return 'blessed roots without RMN signatures';
+  const seen = new Set<bigint>();
+  for (const r of query.blessedRoots) {
+    const at = `source ${r.chainSelector} [${r.minSeqNr}, ${r.maxSeqNr}]`;
+    if (seen.has(r.chainSelector)) return `${at}: source appears twice`;
+    seen.add(r.chainSelector);
+    const source = sources.find((s) => s.chainSelector === r.chainSelector);
+    if (!source) return `${at}: not a source of this destination`;
+    if (!source.requiresBlessing) return `${at}: lane does not take blessed roots`;
+    if (source.onRamp.toLowerCase() !== r.onRamp.toLowerCase()) return `${at}: onRamp ${r.onRamp} is not the lane's ${source.onRamp}`;
+    if (r.maxSeqNr < r.minSeqNr || r.maxSeqNr - r.minSeqNr >= BigInt(opts.maxLeavesPerRoot)) return `${at}: bad interval`;
+    const a = agreed.get(r.chainSelector);
+    if (!a) return `${at}: no f+1 agreement on the next seqNr`;
+    if (a.next !== r.minSeqNr) return `${at}: agreed next seqNr is ${a.next}`;
+    const len = Number(r.maxSeqNr - r.minSeqNr) + 1;
+    if (a.leaves.length < len) return `${at}: only ${a.leaves.length} leaves are f+1-agreed`;
+    if (getMerkleRoot(a.leaves.slice(0, len)).toLowerCase() !== r.merkleRoot.toLowerCase()) {
+      return `${at}: root ${r.merkleRoot} is not the root of the agreed leaves`;
+    }
+  }
+  return undefined;
 }

@@ -1,14 +1,29 @@
-import type { Hex } from 'viem';
+import { zeroAddress, type Hex } from 'viem';
 import type { ReportingPlugin, ReportWithInfo, RoundContext, AttributedObservation } from '../../consensus/types.js';
 import { noopLogger, type Logger } from '../../log.js';
 import { U64, asAddress, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeCommitObservation, encodeCommitObservation } from './observation.js';
 import { commitOutcome } from './outcome.js';
-import { decodeCommitReport } from '@openccip/sdk';
-import { buildCommitReport } from './report.js';
-import { DEFAULT_COMMIT_OPTIONS, type CommitObservation, type CommitOutcome, type CommitPluginDeps, type CommitPluginOptions } from './types.js';
+import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
+import { blessingDigest, verifyOutcomeBlessing, type RmnDigestDomain } from './blessing.js';
+import { decodeCommitQuery, encodeCommitQuery } from './query.js';
+import { buildCommitReport, toMerkleRoot } from './report.js';
+import {
+  DEFAULT_COMMIT_OPTIONS,
+  type CommitObservation,
+  type CommitOutcome,
+  type CommitPluginDeps,
+  type CommitPluginOptions,
+  type CommitQuery,
+  type ProposedRoot,
+} from './types.js';
 
-/** The commit plugin for one destination chain: roots of finalized messages per source, plus price updates. */
+/**
+ * The commit plugin for one destination chain: roots of finalized messages per source, plus price updates.
+ * Sources that require blessing: the leader asks the RMN nodes to bless its candidate roots (query); every node
+ * keeps them only if they match the f+1-agreed leaves and carry fSign+1 valid RMN signatures, else such a
+ * source waits for a later round (never committed unblessed).
+ */
 export function createCommitPlugin(
   deps: CommitPluginDeps,
   f: number,
@@ -20,20 +35,45 @@ export function createCommitPlugin(
   // Roots this DON signed that the OffRamp has not accepted yet, per source: observing past them would only
   // produce a conflicting root that reverts, so such a source sits out until its root lands or the entry expires.
   const inflight = new Map<bigint, { maxSeqNr: bigint; until: number }>();
+  const blessing = deps.sources.some((s) => s.requiresBlessing) ? deps.rmn : undefined;
+  const domain: RmnDigestDomain | undefined = deps.rmn && {
+    destChainId: deps.rmn.destChainId,
+    destChainSelector: dest,
+    rmnRemote: deps.rmn.rmnRemote,
+    offRamp: deps.rmn.offRamp,
+  };
+  if (deps.sources.some((s) => s.requiresBlessing) && !deps.rmn) {
+    log.warn('lanes require RMN blessing but this node has no RMN access: they will not be committed', { dest: dest.toString() });
+  } else if (blessing && !blessing.client) {
+    log.warn('lanes require RMN blessing but no RMN nodes are configured (config rmn): rounds this node leads bless nothing', { dest: dest.toString() });
+  }
+
+  /** A source whose signed root is not on chain yet sits out (see `inflight`). */
+  const inFlight = (source: bigint, nextSeqNr: bigint): boolean => {
+    const pending = inflight.get(source);
+    if (pending && pending.maxSeqNr >= nextSeqNr && pending.until > Date.now()) return true;
+    inflight.delete(source);
+    return false;
+  };
 
   return {
-    async query() {
-      return '0x';
+    async query(ctx: RoundContext) {
+      if (!blessing?.client || !domain) return '0x';
+      return encodeCommitQuery(await blessedQuery(ctx, blessing.client, domain));
     },
 
     async observation(ctx: RoundContext) {
+      // Every node verifies blessings against RMNRemote's config: keep the cached copy fresh.
+      if (blessing) {
+        await blessing.config.get().catch((err: unknown) =>
+          log.warn('commit observation: RMNRemote config unreadable; no blessed roots meanwhile', { dest: dest.toString(), error: (err as Error).message }),
+        );
+      }
       const sources: CommitObservation['sources'] = [];
       for (const source of deps.sources) {
         try {
           const nextSeqNr = await deps.readNextSeqNr(source.chainSelector);
-          const pending = inflight.get(source.chainSelector);
-          if (pending && pending.maxSeqNr >= nextSeqNr && pending.until > Date.now()) continue;
-          inflight.delete(source.chainSelector);
+          if (inFlight(source.chainSelector, nextSeqNr)) continue;
           const leaves = await deps.readLeaves(source.chainSelector, nextSeqNr, options.maxLeavesPerRoot);
           sources.push({ chainSelector: source.chainSelector, nextSeqNr, leaves });
         } catch (err) {
@@ -58,16 +98,44 @@ export function createCommitPlugin(
       decodeCommitObservation(ao.observation, options.maxLeavesPerRoot);
     },
 
-    outcome(_ctx, _query, aos) {
+    // The query is not checked here: a bad one costs only its blessed roots (outcome), not the round.
+    outcome(ctx, query, aos) {
       const observations = aos.map((ao) => decodeCommitObservation(ao.observation, options.maxLeavesPerRoot));
-      return encodeJson(commitOutcome(observations, deps.sources, f, options));
+      let q: CommitQuery | undefined;
+      try {
+        q = decodeCommitQuery(query);
+      } catch (err) {
+        log.warn('commit outcome: malformed query from the leader; no blessed roots this round', {
+          dest: dest.toString(),
+          seqNr: ctx.seqNr.toString(),
+          leader: ctx.leader,
+          error: (err as Error).message,
+        });
+      }
+      if (q && !blessing) q = undefined;
+      const outcome = commitOutcome(observations, deps.sources, f, options, q, (reason) =>
+        log.warn('commit outcome: blessed roots rejected', { dest: dest.toString(), seqNr: ctx.seqNr.toString(), leader: ctx.leader, reason }),
+      );
+      return encodeJson(outcome);
     },
 
-    reports(_seqNr, outcome: Hex): ReportWithInfo[] {
-      const o = decodeCommitOutcome(outcome);
+    async reports(seqNr, outcome: Hex): Promise<ReportWithInfo[]> {
+      let o = decodeCommitOutcome(outcome);
+      if (o.roots.some((r) => r.blessed)) {
+        // No RMN access (domain undefined) means no config: the blessed roots are dropped.
+        const checked = await verifyOutcomeBlessing(o, domain ?? NO_DOMAIN, domain && blessing?.config.current());
+        if (checked.rejected) {
+          log.warn('commit report: RMN signatures rejected; blessed roots dropped this round', {
+            dest: dest.toString(),
+            seqNr: seqNr.toString(),
+            reason: checked.rejected,
+          });
+        }
+        o = checked.outcome;
+      }
       const report = buildCommitReport(o);
       if (!report) return [];
-      const info = o.roots.map((r) => `${r.chainSelector}:${r.minSeqNr}-${r.maxSeqNr}`).join(',');
+      const info = o.roots.map((r) => `${r.chainSelector}:${r.minSeqNr}-${r.maxSeqNr}${r.blessed ? '*' : ''}`).join(',');
       return [{ report, info: `commit dest=${dest} roots=[${info}] prices=${o.gasPriceUpdates.length + o.tokenPriceUpdates.length}` }];
     },
 
@@ -82,6 +150,68 @@ export function createCommitPlugin(
     shouldTransmitAcceptedReport: (_seqNr, r) => stillNeeded(r.report),
   };
 
+  /**
+   * Leader: candidate roots of the sources that require blessing (from its own view, like an observation), and
+   * fSign+1 RMN signatures over them, or undefined (logged with every RMN node's error) if that many did not come.
+   */
+  async function blessedQuery(
+    ctx: RoundContext,
+    client: NonNullable<NonNullable<CommitPluginDeps['rmn']>['client']>,
+    d: RmnDigestDomain,
+  ): Promise<CommitQuery | undefined> {
+    const roots: ProposedRoot[] = [];
+    for (const source of deps.sources) {
+      if (!source.requiresBlessing) continue;
+      try {
+        const next = await deps.readNextSeqNr(source.chainSelector);
+        if (inFlight(source.chainSelector, next)) continue;
+        const leaves = await deps.readLeaves(source.chainSelector, next, options.maxLeavesPerRoot);
+        if (leaves.length === 0) continue;
+        roots.push({
+          chainSelector: source.chainSelector,
+          onRamp: source.onRamp,
+          minSeqNr: next,
+          maxSeqNr: next + BigInt(leaves.length) - 1n,
+          merkleRoot: getMerkleRoot(leaves),
+        });
+      } catch (err) {
+        log.warn('commit query: source unreadable', { dest: dest.toString(), source: source.chainSelector.toString(), error: (err as Error).message });
+      }
+    }
+    if (roots.length === 0) return undefined;
+    const intervals = roots.map((r) => ({ source: r.chainSelector.toString(), minSeqNr: r.minSeqNr.toString(), maxSeqNr: r.maxSeqNr.toString() }));
+    let config;
+    try {
+      config = await blessing!.config.get();
+    } catch (err) {
+      log.warn('commit query: RMNRemote config unreadable; no blessing this round', { dest: dest.toString(), intervals, error: (err as Error).message });
+      return undefined;
+    }
+    if (config.version === 0) {
+      log.warn('commit query: RMNRemote has no config; lanes requiring blessing wait', { dest: dest.toString(), intervals });
+      return undefined;
+    }
+    const result = await client.bless(
+      { destChainSelector: dest, offRamp: d.offRamp, merkleRoots: roots.map(toMerkleRoot) },
+      blessingDigest(d, config, roots),
+      config,
+    );
+    if (!result.signatures) {
+      log.warn('commit query: not enough RMN blessings; retrying next round', {
+        dest: dest.toString(),
+        seqNr: ctx.seqNr.toString(),
+        sources: roots.map((r) => r.chainSelector.toString()),
+        intervals,
+        needed: config.fSign + 1,
+        valid: result.signers.length,
+        rmnErrors: result.errors,
+      });
+      return undefined;
+    }
+    log.debug('commit query: roots blessed', { dest: dest.toString(), seqNr: ctx.seqNr.toString(), intervals, rmnSigners: result.signers });
+    return { blessedRoots: roots, rmnSignatures: result.signatures };
+  }
+
   /** A root whose interval the OffRamp has moved past would revert: only reports whose roots all still fit go out. */
   async function stillNeeded(report: Hex): Promise<boolean> {
     const decoded = decodeCommitReport(report);
@@ -92,6 +222,8 @@ export function createCommitPlugin(
     return true;
   }
 }
+
+const NO_DOMAIN: RmnDigestDomain = { destChainId: 0n, destChainSelector: 0n, rmnRemote: zeroAddress, offRamp: zeroAddress };
 
 /** Outcomes are produced locally by commitOutcome; decoding still checks shapes so a bug cannot sign garbage. */
 export function decodeCommitOutcome(encoded: Hex): CommitOutcome {
@@ -107,6 +239,10 @@ export function decodeCommitOutcome(encoded: Hex): CommitOutcome {
         merkleRoot: asBytes32(x.merkleRoot, 'merkleRoot'),
         blessed: x.blessed === true,
       };
+    }),
+    rmnSignatures: asArray(o.rmnSignatures ?? [], 'rmnSignatures', 64).map((g, i) => {
+      const x = asObject(g, `rmnSignatures[${i}]`);
+      return { r: asBytes32(x.r, 'r'), s: asBytes32(x.s, 's') };
     }),
     gasPriceUpdates: asArray(o.gasPriceUpdates, 'gasPriceUpdates', 1024).map((g, i) => {
       const x = asObject(g, `gasPriceUpdates[${i}]`);

@@ -1,4 +1,7 @@
 import type { Address, Hex } from 'viem';
+import type { RmnSignature } from '@openccip/sdk';
+import type { RmnBlessingClient } from '../../rmn/client.js';
+import type { RmnConfigSource } from '../../rmn/config.js';
 
 /** What the commit plugin reads; the node implements it over the chains and its store (plugins/commit/chainDeps.ts). */
 export interface CommitPluginDeps {
@@ -13,6 +16,21 @@ export interface CommitPluginDeps {
   readPrices?(): Promise<PriceObservation>;
   /** Seconds since the epoch (observations carry it so the outcome's notion of "now" is agreed, not local). */
   now(): number;
+  /** RMN blessing for sources that require it. Without it such sources are never committed. */
+  rmn?: CommitRmnDeps;
+}
+
+/** What blessing needs: the digest's domain, RMNRemote's config and (leader only) a way to ask the RMN nodes. */
+export interface CommitRmnDeps {
+  /** block.chainid of the destination (the RMN report digest binds it). */
+  destChainId: bigint;
+  /** The destination's RMNRemote and OffRamp (both bound by the digest). */
+  rmnRemote: Address;
+  offRamp: Address;
+  /** RMNRemote.getVersionedConfig(), cached: every node verifies blessings against it. */
+  config: RmnConfigSource;
+  /** Asks the RMN nodes for signatures (used when this node leads). Absent: this node's rounds bless nothing. */
+  client?: RmnBlessingClient;
 }
 
 export interface CommitSource {
@@ -54,9 +72,28 @@ export interface CommitObservation {
   time: number;
 }
 
+/** A root as the leader proposes it for blessing and as an outcome carries it. */
+export interface ProposedRoot {
+  chainSelector: bigint;
+  onRamp: Address;
+  minSeqNr: bigint;
+  maxSeqNr: bigint;
+  merkleRoot: Hex;
+}
+
+/** The leader's query: roots of blessing-requiring sources with fSign+1 RMN signatures over exactly this list. */
+export interface CommitQuery {
+  blessedRoots: ProposedRoot[];
+  /** Ordered by signer, ascending (RMNRemote's order). */
+  rmnSignatures: RmnSignature[];
+}
+
 /** The agreed outcome of a round: roots to commit and prices to push. */
 export interface CommitOutcome {
-  roots: { chainSelector: bigint; onRamp: Address; minSeqNr: bigint; maxSeqNr: bigint; merkleRoot: Hex; blessed: boolean }[];
+  /** Blessed roots first, in the order the RMN signed them. */
+  roots: (ProposedRoot & { blessed: boolean })[];
+  /** Signatures over the blessed roots (empty when there are none). */
+  rmnSignatures: RmnSignature[];
   gasPriceUpdates: { destChainSelector: bigint; usdPerUnitGas: bigint }[];
   tokenPriceUpdates: { sourceToken: Address; usdPerToken: bigint }[];
 }

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { keccak256, toHex, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
+import type { LogFields } from '../src/log.js';
+import { createCommitPlugin } from '../src/plugins/commit/plugin.js';
+import { decodeCommitQuery } from '../src/plugins/commit/query.js';
+import type { CommitPluginDeps, CommitSource } from '../src/plugins/commit/types.js';
+import { createRmnBlessingClient } from '../src/rmn/client.js';
+import { createRmnConfigCache, type RmnRemoteConfig } from '../src/rmn/config.js';
+import { rmnSignaturesProblem } from '../src/rmn/verify.js';
+import { blessingDigest } from '../src/plugins/commit/blessing.js';
+import { startRmnStandIn, type RmnStandIn, type StandInBehaviour } from './rmnStandIn.js';
+
+// The leader's query() against real HTTP servers on 127.0.0.1 that answer /v1/bless by signing with test RMN keys
+// (a test stand-in for the RMN node), then the whole round: observations → outcome → report.
+const DEST = 3379446385462418246n;
+const SRC = 7759470850252068959n; // requires blessing
+const SRC2 = 16015286601757825753n; // blessing disabled
+const ONRAMP = '0x1111111111111111111111111111111111111111' as Address;
+const ONRAMP2 = '0x2222222222222222222222222222222222222222' as Address;
+const rmnRemote = '0x4444444444444444444444444444444444444444' as Address;
+const offRamp = '0x5555555555555555555555555555555555555555' as Address;
+const destChainId = 1337n;
+const leaves = (n: number, tag = 'leaf') => Array.from({ length: n }, (_, i) => keccak256(toHex(`${tag}-${i}`)));
+const ocrKey = generatePrivateKey();
+const rmnKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
+const config: RmnRemoteConfig = {
+  version: 1,
+  rmnHomeConfigDigest: keccak256(toHex('rmn-home')),
+  signers: rmnKeys.map((k) => privateKeyToAddress(k)),
+  fSign: 1,
+};
+const sources: CommitSource[] = [
+  { chainSelector: SRC, onRamp: ONRAMP, requiresBlessing: true },
+  { chainSelector: SRC2, onRamp: ONRAMP2, requiresBlessing: false },
+];
+const ctx = { instance: `commit:${DEST}`, seqNr: 7n, epoch: 0, leader: 0 };
+
+let standIns: RmnStandIn[] = [];
+afterEach(async () => {
+  await Promise.all(standIns.map((s) => s.stop()));
+  standIns = [];
+});
+
+async function setup(behaviours: StandInBehaviour[], timeoutMs = 1_000) {
+  standIns = await Promise.all(
+    behaviours.map((b, i) => startRmnStandIn(rmnKeys[i]!, { destChainId, rmnRemote, rmnHomeConfigDigest: config.rmnHomeConfigDigest }, b)),
+  );
+  const logs: { level: string; msg: string; fields?: LogFields }[] = [];
+  const at = (level: string) => (msg: string, fields?: LogFields) => logs.push({ level, msg, fields });
+  const deps: CommitPluginDeps = {
+    destChainSelector: DEST,
+    sources,
+    readNextSeqNr: async (s) => (s === SRC ? 5n : 1n),
+    readLeaves: async (s, _from, max) => (s === SRC ? leaves(3) : leaves(2, 'two')).slice(0, max),
+    now: () => 1_000,
+    rmn: {
+      destChainId,
+      rmnRemote,
+      offRamp,
+      config: createRmnConfigCache(async () => config),
+      client: createRmnBlessingClient({
+        nodes: standIns.map((s, i) => ({ name: `rmn-${i}`, url: s.url, signer: s.signer })),
+        privateKey: ocrKey,
+        timeoutMs,
+      }),
+    },
+  };
+  const plugin = createCommitPlugin(deps, 1, {}, { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') });
+  /** One round as every node would run it: the leader's query, 3 observations, outcome, reports. */
+  const round = async () => {
+    const started = Date.now();
+    const query = await plugin.query(ctx);
+    const queryMs = Date.now() - started;
+    const observation = await plugin.observation(ctx, query);
+    const aos = [0, 1, 2].map((observer) => ({ observer, observation }));
+    const reports = await plugin.reports(ctx.seqNr, plugin.outcome(ctx, query, aos));
+    return { query, queryMs, report: reports[0] && decodeCommitReport(reports[0].report) };
+  };
+  return { round, logs };
+}
+
+const blessedRoot = getMerkleRoot(leaves(3));
+
+describe('commit query: collecting RMN blessings over HTTP', () => {
+  it('fSign+1 good answers → the query carries the blessed roots and the report commits them blessed', async () => {
+    const { round } = await setup(['sign', 'sign', 'sign']);
+    const { query, report } = await round();
+    const q = decodeCommitQuery(query)!;
+    expect(q.blessedRoots).toEqual([{ chainSelector: SRC, onRamp: ONRAMP, minSeqNr: 5n, maxSeqNr: 7n, merkleRoot: blessedRoot }]);
+    expect(q.rmnSignatures).toHaveLength(2);
+    expect(await rmnSignaturesProblem(blessingDigest({ destChainId, destChainSelector: DEST, rmnRemote, offRamp }, config, q.blessedRoots), q.rmnSignatures, config)).toBeUndefined();
+    expect(report!.blessedMerkleRoots.map((r) => [r.sourceChainSelector, r.minSeqNr, r.maxSeqNr, r.merkleRoot])).toEqual([[SRC, 5n, 7n, blessedRoot]]);
+    expect(report!.unblessedMerkleRoots.map((r) => r.sourceChainSelector)).toEqual([SRC2]);
+    expect(report!.rmnSignatures).toEqual(q.rmnSignatures);
+    // Requests were signed with the node's OCR key and named this destination's OffRamp.
+    const asked = standIns.flatMap((s) => s.callers);
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    for (const caller of asked) expect(caller).toBe(privateKeyToAddress(ocrKey));
+    expect(standIns[0]!.requests[0]).toMatchObject({ destChainSelector: DEST, offRamp });
+  });
+
+  it('one node refusing or timing out → still blessed with the other fSign+1, without waiting for the slow one', async () => {
+    const refusing = await setup(['refuse', 'sign', 'sign']);
+    expect((await refusing.round()).report!.blessedMerkleRoots).toHaveLength(1);
+    await Promise.all(standIns.map((s) => s.stop()));
+    const hanging = await setup(['sign', 'hang', 'sign'], 3_000);
+    const { report, queryMs } = await hanging.round();
+    expect(report!.blessedMerkleRoots).toHaveLength(1);
+    expect(queryMs).toBeLessThan(2_000);
+  });
+
+  it('a signature by a key that is not configured is ignored', async () => {
+    const outsider = generatePrivateKey();
+    // Two good + one outsider: blessed by the two good ones.
+    const ok = await setup([{ signWith: outsider }, 'sign', 'sign']);
+    const r1 = await ok.round();
+    expect(r1.report!.blessedMerkleRoots).toHaveLength(1);
+    await Promise.all(standIns.map((s) => s.stop()));
+    // One good + one outsider + one refusing: not enough.
+    const notEnough = await setup([{ signWith: outsider }, 'sign', 'refuse']);
+    const r2 = await notEnough.round();
+    expect(r2.query).toBe('0x');
+    expect(r2.report!.blessedMerkleRoots).toEqual([]);
+    const warn = notEnough.logs.find((l) => l.msg.includes('not enough RMN blessings'))!;
+    const errors = warn.fields!.rmnErrors as { node: string; error: string }[];
+    expect(errors.find((e) => e.node === 'rmn-0')!.error).toMatch(new RegExp(`by ${privateKeyToAddress(outsider)}`));
+    expect(errors.find((e) => e.node === 'rmn-2')!.error).toMatch(/root-mismatch/);
+  });
+
+  it('all RMN nodes down → query 0x (warning names the dest, sources, intervals and each error) and no root for that lane', async () => {
+    const { round, logs } = await setup(['sign', 'sign', 'hang'], 300);
+    await standIns[0]!.stop();
+    await standIns[1]!.stop();
+    const { query, report } = await round();
+    expect(query).toBe('0x');
+    expect(report!.blessedMerkleRoots).toEqual([]);
+    expect(report!.unblessedMerkleRoots.map((r) => r.sourceChainSelector)).toEqual([SRC2]);
+    const warn = logs.find((l) => l.msg.includes('not enough RMN blessings'))!;
+    expect(warn.level).toBe('warn');
+    expect(warn.fields).toMatchObject({
+      dest: DEST.toString(),
+      sources: [SRC.toString()],
+      intervals: [{ source: SRC.toString(), minSeqNr: '5', maxSeqNr: '7' }],
+      needed: 2,
+      valid: 0,
+    });
+    const errors = warn.fields!.rmnErrors as { node: string; error: string }[];
+    expect(errors.map((e) => e.node).sort()).toEqual(['rmn-0', 'rmn-1', 'rmn-2']);
+    for (const e of errors) expect(e.error).toMatch(/unreachable/);
+  });
+});

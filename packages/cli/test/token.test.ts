@@ -119,13 +119,15 @@ describe('ccip token: deploy, info, rate-limit, liquidity, send by symbol', () =
     expect(a!.info.remotes[0]!.inbound).toMatchObject({ isEnabled: true, capacity: parseUnits('50', 18).toString(), rate: parseUnits('0.5', 18).toString() });
     expect(a!.info.remotes[0]!.outbound.capacity).toBe(parseUnits('1000', 18).toString());
 
-    expect(errorLine(await ccip(dir, ['token', 'rate-limit', 'set', 'TT', '--chain', 'alpha', '--remote', 'beta', '--capacity', '5', '--rate', '5']))).toMatch(
-      /invalid rate limit .*the rate must be below the capacity/,
-    );
-    expect(errorLine(await ccip(dir, ['token', 'rate-limit', 'set', 'TT', '--chain', 'alpha', '--remote', 'beta', '--disable', '--private-key', ANVIL_KEYS[7]!]))).toMatch(
-      /may not set rate limits of pool .* only the owner 0x/,
-    );
-    expect(errorLine(await ccip(dir, ['token', 'info', 'NOPE']))).toMatch(/unknown token 'NOPE'.*\(TT\)/);
+    // Error cases change nothing: run them side by side (each is a CLI process).
+    const [bad, notOwner, unknown] = await Promise.all([
+      ccip(dir, ['token', 'rate-limit', 'set', 'TT', '--chain', 'alpha', '--remote', 'beta', '--capacity', '5', '--rate', '5']),
+      ccip(dir, ['token', 'rate-limit', 'set', 'TT', '--chain', 'alpha', '--remote', 'beta', '--disable', '--private-key', ANVIL_KEYS[7]!]),
+      ccip(dir, ['token', 'info', 'NOPE']),
+    ]);
+    expect(errorLine(bad)).toMatch(/invalid rate limit .*the rate must be below the capacity/);
+    expect(errorLine(notOwner)).toMatch(/may not set rate limits of pool .* only the owner 0x/);
+    expect(errorLine(unknown)).toMatch(/unknown token 'NOPE'.*\(TT\)/);
     ok(await ccip(dir, ['token', 'rate-limit', 'set', 'TT', '--chain', 'alpha', '--remote', 'beta', '--disable']));
     const [after] = await info();
     expect(after!.info.remotes[0]!.inbound.isEnabled).toBe(false);
@@ -134,17 +136,23 @@ describe('ccip token: deploy, info, rate-limit, liquidity, send by symbol', () =
 
   it('liquidity add/remove move the rebalancer’s tokens; too much is refused', async () => {
     expect(ok(await ccip(dir, ['token', 'liquidity', 'add', 'TT', '--chain', 'beta', '--amount', '2.5']))).toMatch(/added 2.5 to pool .* on beta; liquidity now 102.5/);
-    expect(errorLine(await ccip(dir, ['token', 'liquidity', 'remove', 'TT', '--chain', 'beta', '--amount', '1000']))).toMatch(/insufficient liquidity of pool/);
-    expect(errorLine(await ccip(dir, ['token', 'liquidity', 'add', 'TT', '--chain', 'beta', '--amount', '1', '--private-key', ANVIL_KEYS[7]!]))).toMatch(/only its rebalancer/);
+    const [tooMuch, notRebalancer] = await Promise.all([
+      ccip(dir, ['token', 'liquidity', 'remove', 'TT', '--chain', 'beta', '--amount', '1000']),
+      ccip(dir, ['token', 'liquidity', 'add', 'TT', '--chain', 'beta', '--amount', '1', '--private-key', ANVIL_KEYS[7]!]),
+    ]);
+    expect(errorLine(tooMuch)).toMatch(/insufficient liquidity of pool/);
+    expect(errorLine(notRebalancer)).toMatch(/only its rebalancer/);
     expect(ok(await ccip(dir, ['token', 'liquidity', 'remove', 'TT', '--chain', 'beta', '--amount', '2500000wei']))).toMatch(/liquidity now 100 /);
   });
 
   it('send --token TT=1.5 converts 18 → 6 decimals on delivery', async () => {
-    const out = ok(await ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', '--receiver', '0x000000000000000000000000000000000000bEEF', '--token', 'TT=1.5']));
+    const [sent, tooPrecise] = await Promise.all([
+      ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', '--receiver', '0x000000000000000000000000000000000000bEEF', '--token', 'TT=1.5']),
+      ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', '--receiver', '0x000000000000000000000000000000000000bEEF', '--token', 'TT=1.0000000000000000001']),
+    ]);
+    const out = ok(sent);
     expect(out).toMatch(/token: 1.5 TT \(1500000000000000000 smallest units of 0x/);
-    expect(errorLine(await ccip(dir, ['send', '--from', 'alpha', '--to', 'beta', '--receiver', '0x000000000000000000000000000000000000bEEF', '--token', 'TT=1.0000000000000000001']))).toMatch(
-      /more than the token's 18 decimals/,
-    );
+    expect(errorLine(tooPrecise)).toMatch(/more than the token's 18 decimals/);
     const messageId = /messageId: (0x[0-9a-f]{64})/.exec(out)![1] as Hex;
     const { message } = await findSentMessage(pair.a.clients.public, { messageId, onRamp: pair.a.contracts.onRamp });
     await commitMessages(pair.relay, [message]);

@@ -2,6 +2,7 @@ import { devnetCommand, devnetHelp } from './commands/devnet.js';
 import { manualExecCommand, manualExecHelp } from './commands/manualExec.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { showCommand, showHelp } from './commands/show.js';
+import { tokenCommand, tokenHelp } from './commands/token.js';
 import { CliError, errorLine } from './errors.js';
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>;
@@ -10,6 +11,7 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   send: { run: sendCommand, help: sendHelp, summary: 'send a message (fee, tx, message id; --wait follows it)' },
   show: { run: showCommand, help: showHelp, summary: "a message's lifecycle by message id or tx hash" },
   'manual-exec': { run: manualExecCommand, help: manualExecHelp, summary: 'execute a committed message by hand' },
+  token: { run: tokenCommand, help: tokenHelp, summary: 'deploy cross-chain tokens; pools, rate limits, liquidity' },
   devnet: { run: devnetCommand, help: devnetHelp, summary: 'devnet up: local chains, contracts, lanes and a DON' },
 };
 

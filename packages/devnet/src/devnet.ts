@@ -9,6 +9,7 @@ import { freePort, startAnvil, type Anvil } from './anvil.js';
 import { ANVIL_KEYS, makeChainClients } from './clients.js';
 import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './deploy.js';
 import { toDevnetChain, type DevnetFile } from './devnetFile.js';
+import { DEVNET_TOKEN_USD, deployDevnetTokens, devnetTokensFile } from './devnetTokens.js';
 import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 
@@ -87,6 +88,11 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     log(`opening ${k * (k - 1)} lanes`);
     for (const src of deployments) for (const dst of deployments) if (src !== dst) await connectLane(src, dst, { rmnVerification: false });
 
+    // Test tokens (BnM, LnR) on every chain and lane; the DON prices them from its config.
+    const t0 = Date.now();
+    const tokens = await deployDevnetTokens(deployments, ANVIL_KEYS.slice(1).map((k) => privateKeyToAddress(k)), log);
+    log(`test tokens ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
     log(`generating keys for ${n} DON nodes (f = ${f})`);
     const selectors = deployments.map((d) => d.chainSelector);
     const password = randomBytes(16).toString('hex');
@@ -157,6 +163,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
             ocr: { commitConfigDigest: ocr.commit, executeConfigDigest: ocr.execute },
           };
         }),
+        prices: { staticUsd: { ...DEVNET_TOKEN_USD } },
         logLevel: opts.nodeLogLevel ?? 'info',
       };
       const configPath = join(nodeDir, 'node.json');
@@ -170,6 +177,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       // Account 0 deployed and owns the contracts; the rest are for users and tests.
       chains: deployments.map((d) => toDevnetChain(d, ANVIL_KEYS.slice(1))),
       nodes: members.map((m) => ({ name: m.name, peerId: m.peerId, p2pAddress: m.address, ocrSigner: m.ocrSigner })),
+      tokens: devnetTokensFile(tokens),
     };
     writeFileSync(outPath, JSON.stringify(file, null, 2));
 

@@ -1,18 +1,9 @@
-import { erc20Abi, parseAbi, zeroAddress, type Address } from 'viem';
-import { feeQuoterAbi, offRampAbi } from '@openccip/sdk';
+import { erc20Abi, zeroAddress, type Address } from 'viem';
+import { feeQuoterAbi, multiAggregateRateLimiterAbi, offRampAbi } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
 import type { Logger } from '../log.js';
 import type { AggregateLimit } from '../plugins/execute/limits.js';
 
-/**
- * The two views of the OffRamp's message interceptor (a MultiAggregateRateLimiter) this reader needs, in the
- * CCIP v1.6 shape. Declared here until the limiter's generated ABI is in the SDK.
- */
-const aggregateLimiterAbi = parseAbi([
-  'struct TokenBucket { uint128 tokens; uint32 lastUpdated; bool isEnabled; uint128 capacity; uint128 rate; }',
-  'function currentRateLimiterState(uint64 remoteChainSelector, bool isOutboundLane) view returns (TokenBucket)',
-  'function getAllRateLimitTokens(uint64 remoteChainSelector) view returns (address[] localTokens, bytes[] remoteTokens)',
-]);
 
 export interface AggregateLimitReaderInput {
   client: ChainClient;
@@ -37,8 +28,8 @@ export function createAggregateLimitReader(input: AggregateLimitReaderInput) {
       let bucket, counted: readonly Address[];
       try {
         [bucket, [counted]] = await Promise.all([
-          client.readContract({ address: messageInterceptor, abi: aggregateLimiterAbi, functionName: 'currentRateLimiterState', args: [source, false] }),
-          client.readContract({ address: messageInterceptor, abi: aggregateLimiterAbi, functionName: 'getAllRateLimitTokens', args: [source] }),
+          client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'currentRateLimiterState', args: [source, false] }),
+          client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'getAllRateLimitTokens', args: [source] }),
         ]);
       } catch (err) {
         const key = `${messageInterceptor}:${source}`;

@@ -9,7 +9,7 @@ import { freePort, startAnvil, type Anvil } from './anvil.js';
 import { ANVIL_KEYS, makeChainClients } from './clients.js';
 import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './deploy.js';
 import { toDevnetChain, type DevnetFile } from './devnetFile.js';
-import { DEVNET_TOKEN_USD, deployDevnetTokens, devnetTokensFile } from './devnetTokens.js';
+import { DEVNET_TOKEN_USD, deployDevnetAggregateLimits, deployDevnetTokens, devnetTokensFile } from './devnetTokens.js';
 import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 
@@ -91,6 +91,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     // Test tokens (BnM, LnR) on every chain and lane; the DON prices them from its config.
     const t0 = Date.now();
     const tokens = await deployDevnetTokens(deployments, ANVIL_KEYS.slice(1).map((k) => privateKeyToAddress(k)), log);
+    const limiters = await deployDevnetAggregateLimits(deployments, tokens, log);
     log(`test tokens ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
     log(`generating keys for ${n} DON nodes (f = ${f})`);
@@ -175,7 +176,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     const file: DevnetFile = {
       version: 1,
       // Account 0 deployed and owns the contracts; the rest are for users and tests.
-      chains: deployments.map((d) => toDevnetChain(d, ANVIL_KEYS.slice(1))),
+      chains: deployments.map((d, i) => ({ ...toDevnetChain(d, ANVIL_KEYS.slice(1)), aggregateRateLimiter: limiters[i] })),
       nodes: members.map((m) => ({ name: m.name, peerId: m.peerId, p2pAddress: m.address, ocrSigner: m.ocrSigner })),
       tokens: devnetTokensFile(tokens),
     };

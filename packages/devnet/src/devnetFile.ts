@@ -36,6 +36,8 @@ export interface DevnetChain {
   };
   feeToken: Address;
   wrappedNative: Address;
+  /** The MultiAggregateRateLimiter both ramps call (USD aggregate limits per lane), when the devnet deployed one. */
+  aggregateRateLimiter?: Address;
   /** Funded test accounts (local chains only). */
   accounts: { address: Address; privateKey: Hex }[];
 }

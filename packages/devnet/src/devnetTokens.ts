@@ -1,4 +1,5 @@
-import { parseUnits, type Address } from 'viem';
+import { parseEther, parseUnits, type Address } from 'viem';
+import { deployAggregateRateLimiter, type ChainDeployment } from './deploy.js';
 import type { DevnetFile } from './devnetFile.js';
 import { DEFAULT_TOKEN_FEE, deployCrossChainToken, mintTokens, perSender, type TokenChain, type TokenOnChain } from './tokens.js';
 
@@ -14,6 +15,8 @@ export const DEVNET_TOKEN_USD = { BnM: '1', LnR: '1' } as const;
 export const DEVNET_TOKEN_FUNDING = '1000';
 /** Whole tokens of liquidity in each LnR pool. */
 export const DEVNET_TOKEN_LIQUIDITY = '1000000';
+/** USD aggregate limit of every lane, each direction: a bucket of $1,000,000 refilling at $10,000 a second. */
+export const DEVNET_AGGREGATE_LIMIT = { capacity: parseEther('1000000'), rate: parseEther('10000') } as const;
 
 /**
  * Deploys BnM and LnR on every chain (the deployer owns them), wires every lane, registers them, sets the
@@ -50,6 +53,29 @@ export async function deployDevnetTokens(
   });
   log(`funded ${accounts.length} test accounts with ${DEVNET_TOKEN_FUNDING} BnM and LnR on each chain`);
   return { BnM, LnR };
+}
+
+/**
+ * A MultiAggregateRateLimiter on every chain, as both ramps' message interceptor: each lane, each direction, gets
+ * DEVNET_AGGREGATE_LIMIT in USD over the test tokens. Returns the limiter address per chain.
+ */
+export async function deployDevnetAggregateLimits(
+  chains: readonly ChainDeployment[],
+  tokens: DevnetTokens,
+  log: (line: string) => void = () => {},
+): Promise<Address[]> {
+  const limiters = await perSender(chains, (d, i) =>
+    deployAggregateRateLimiter(d, {
+      limits: chains.flatMap((r) =>
+        r === d ? [] : [true, false].map((isOutbound) => ({ remoteChainSelector: r.chainSelector, isOutbound, ...DEVNET_AGGREGATE_LIMIT })),
+      ),
+      tokens: chains.flatMap((r, j) =>
+        r === d ? [] : [tokens.BnM, tokens.LnR].map((t) => ({ remoteChainSelector: r.chainSelector, localToken: t[i]!.token, remoteToken: t[j]!.token })),
+      ),
+    }),
+  );
+  log(`USD aggregate rate limits on every lane ($${DEVNET_AGGREGATE_LIMIT.capacity / 10n ** 18n} capacity, $${DEVNET_AGGREGATE_LIMIT.rate / 10n ** 18n}/s)`);
+  return limiters;
 }
 
 /** devnet.json's `tokens` entry for tokens deployed on several chains. */

@@ -13,3 +13,5 @@ export { getMessageStatus, type GetMessageStatusParameters } from './getMessageS
 export { waitForExecution, type WaitForExecutionParameters } from './waitForExecution.js';
 export { manualExecute, type ManualExecuteParameters, type ManualExecuteResult } from './manualExecute.js';
 export type { BlockRange } from './scanLogs.js';
+export { getRmnStatus, type RmnStatus, type RmnHeartbeatStatus, type RmnSignerInfo } from './getRmnStatus.js';
+export { curse, uncurse, RmnCurseError, type RmnCurseErrorCode, type CurseResult } from './curse.js';

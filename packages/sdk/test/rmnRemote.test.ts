@@ -155,11 +155,12 @@ describe('RMNRemote signed curses and heartbeats on anvil (SDK digests byte for 
     const already = await curse(owner.wallet, rmn, [subject]).catch((e: unknown) => e);
     expect(already).toBeInstanceOf(RmnCurseError);
     expect((already as RmnCurseError).code).toBe('already-cursed');
-    expect((already as RmnCurseError).subject).toBe(subject);
+    expect((already as RmnCurseError).details.subject).toBe(subject);
 
     const notOwner = await curse(stranger.wallet, rmn, [chainCurseSubject(43n)]).catch((e: unknown) => e);
     expect(notOwner).toBeInstanceOf(RmnCurseError);
     expect((notOwner as RmnCurseError).code).toBe('not-owner');
+    expect((notOwner as RmnCurseError).details.owner).toBe(owner.wallet.account.address);
 
     await uncurse(owner.wallet, rmn, [subject]);
     expect((await getRmnStatus(owner.public, rmn)).cursedSubjects).toEqual([]);

@@ -15,8 +15,8 @@ export class RmnCurseError extends CCIPSdkError {
     readonly code: RmnCurseErrorCode,
     readonly rmnRemote: Address,
     message: string,
-    /** the subject already cursed / not cursed */
-    readonly subject?: Hex,
+    /** the subject already cursed / not cursed, or the owner and the account that is not it */
+    readonly details: { subject?: Hex; owner?: Address; account?: Address } = {},
   ) {
     super(`RMNRemote ${rmnRemote}: ${message}`);
   }
@@ -46,7 +46,10 @@ async function ownerCurseTx(
   const account = client.account;
   const owner = await readContract(client, { address: rmnRemote, abi: rmnRemoteAbi, functionName: 'owner' });
   if (owner.toLowerCase() !== account.address.toLowerCase()) {
-    throw new RmnCurseError('not-owner', rmnRemote, `${account.address} is not the owner (${owner}), cannot ${functionName}`);
+    throw new RmnCurseError('not-owner', rmnRemote, `${account.address} is not the owner (${owner}), cannot ${functionName}`, {
+      owner,
+      account: account.address,
+    });
   }
   const step = `${functionName}(${subjects.join(', ')}) on RMNRemote ${rmnRemote}`;
   let txHash: Hex;
@@ -62,20 +65,20 @@ async function ownerCurseTx(
     });
     txHash = await writeContract(client, request);
   } catch (err) {
-    throw curseStateError(err, rmnRemote) ?? new TransactionFailedError(step, describeError(err));
+    throw curseStateError(err, rmnRemote, account.address) ?? new TransactionFailedError(step, describeError(err));
   }
   const receipt = await waitForTransactionReceipt(client, { hash: txHash });
   if (receipt.status !== 'success') throw new TransactionFailedError(step, 'reverted', txHash);
   return { txHash, blockNumber: receipt.blockNumber };
 }
 
-function curseStateError(err: unknown, rmnRemote: Address): RmnCurseError | undefined {
+function curseStateError(err: unknown, rmnRemote: Address, account: Address): RmnCurseError | undefined {
   if (!(err instanceof BaseError)) return undefined;
   const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
   const name = reverted?.data?.errorName;
   const subject = reverted?.data?.args?.[0] as Hex | undefined;
-  if (name === 'AlreadyCursed') return new RmnCurseError('already-cursed', rmnRemote, `subject ${subject} is already cursed`, subject);
-  if (name === 'NotCursed') return new RmnCurseError('not-cursed', rmnRemote, `subject ${subject} is not cursed`, subject);
-  if (name === 'OnlyCallableByOwner') return new RmnCurseError('not-owner', rmnRemote, 'the sender is not the owner');
+  if (name === 'AlreadyCursed') return new RmnCurseError('already-cursed', rmnRemote, `subject ${subject} is already cursed`, { subject });
+  if (name === 'NotCursed') return new RmnCurseError('not-cursed', rmnRemote, `subject ${subject} is not cursed`, { subject });
+  if (name === 'OnlyCallableByOwner') return new RmnCurseError('not-owner', rmnRemote, `${account} is not the owner`, { account });
   return undefined;
 }

@@ -1,5 +1,7 @@
+import { curseCommand, curseHelp, uncurseCommand, uncurseHelp } from './commands/curse.js';
 import { devnetCommand, devnetHelp } from './commands/devnet.js';
 import { manualExecCommand, manualExecHelp } from './commands/manualExec.js';
+import { rmnCommand, rmnHelp } from './commands/rmn.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { showCommand, showHelp } from './commands/show.js';
 import { tokenCommand, tokenHelp } from './commands/token.js';
@@ -13,6 +15,9 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   'manual-exec': { run: manualExecCommand, help: manualExecHelp, summary: 'execute a committed message by hand' },
   token: { run: tokenCommand, help: tokenHelp, summary: 'deploy cross-chain tokens; pools, rate limits, liquidity' },
   devnet: { run: devnetCommand, help: devnetHelp, summary: 'devnet up: local chains, contracts, lanes and a DON' },
+  rmn: { run: rmnCommand, help: rmnHelp, summary: 'rmn status: RMN signers, heartbeat and curses per chain' },
+  curse: { run: curseCommand, help: curseHelp, summary: 'curse a chain (or --global) on the other chains (owner)' },
+  uncurse: { run: uncurseCommand, help: uncurseHelp, summary: "lift a chain's (or the global) curse (owner)" },
 };
 
 export const mainHelp = `ccip: send and follow CCIP messages on OpenCCIP (and CCIP v1.6) chains

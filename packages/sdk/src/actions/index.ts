@@ -31,3 +31,5 @@ export {
   type SetTokenRateLimitParameters,
 } from './setTokenRateLimit.js';
 export { addPoolLiquidity, removePoolLiquidity, type PoolLiquidityParameters, type PoolLiquidityResult } from './tokenPoolLiquidity.js';
+export { getRmnStatus, type RmnStatus, type RmnHeartbeatStatus, type RmnSignerInfo } from './getRmnStatus.js';
+export { curse, uncurse, RmnCurseError, type RmnCurseErrorCode, type CurseResult } from './curse.js';

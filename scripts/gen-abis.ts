@@ -29,6 +29,7 @@ const CONTRACTS = [
   'RegistryModuleOwnerCustom',
   'LockReleaseTokenPool',
   'BurnMintTokenPool',
+  'MultiAggregateRateLimiter',
   'BurnMintERC20',
   'WrappedNative',
   'LinkToken',

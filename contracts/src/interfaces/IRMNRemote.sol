@@ -15,10 +15,10 @@ interface IRMNRemote {
     external
     view;
 
-  /// @notice True when the global subject is cursed (and, later, when the heartbeat has lapsed).
+  /// @notice True when the global subject is cursed or the RMN heartbeat has lapsed.
   function isCursed() external view returns (bool);
 
-  /// @notice True when `subject` or the global subject is cursed.
+  /// @notice True when `subject` or the global subject is cursed, or the RMN heartbeat has lapsed.
   function isCursed(bytes16 subject) external view returns (bool);
 
   function getCursedSubjects() external view returns (bytes16[] memory subjects);

@@ -15,12 +15,15 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
   error AlreadyCursed(bytes16 subject);
   error ConfigNotSet();
   error DuplicateOnchainPublicKey();
+  error HeartbeatFromFuture(uint64 timestamp, uint64 blockTimestamp);
   error InvalidSignature();
   error InvalidSignerOrder();
   error NotEnoughSigners();
   error NonCanonicalEncoding();
+  error NoSubjects();
   error NotCursed(bytes16 subject);
   error OutOfOrderSignatures();
+  error StaleHeartbeat(uint64 timestamp, uint64 lastHeartbeat);
   error ThresholdNotMet();
   error UnexpectedSigner();
   error ZeroValueNotAllowed();
@@ -28,6 +31,8 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
   event ConfigSet(uint32 indexed version, Config config);
   event Cursed(bytes16[] subjects);
   event Uncursed(bytes16[] subjects);
+  event HeartbeatReceived(uint64 timestamp);
+  event HeartbeatTimeoutSet(uint32 timeoutSeconds);
 
   struct Signer {
     address onchainPublicKey; // signs RMN reports
@@ -52,17 +57,33 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
 
   string public constant override typeAndVersion = "RMNRemote 1.6.0";
   bytes32 internal constant RMN_V1_6_ANY2EVM_REPORT = keccak256("RMN_V1_6_ANY2EVM_REPORT");
+  bytes32 internal constant RMN_V1_6_CURSE = keccak256("RMN_V1_6_CURSE");
+  bytes32 internal constant RMN_V1_6_UNCURSE = keccak256("RMN_V1_6_UNCURSE");
+  bytes32 internal constant RMN_V1_6_HEARTBEAT = keccak256("RMN_V1_6_HEARTBEAT");
+  /// @dev How far ahead of the block a heartbeat may be (clock skew between RMN nodes and block producers).
+  uint64 internal constant MAX_HEARTBEAT_CLOCK_SKEW = 60;
   uint8 internal constant ECDSA_RECOVERY_V = 27;
 
   uint64 internal immutable i_localChainSelector;
 
-  /// @dev The hot slot: verify() reads version and fSign, isCursed() the curse count, all with one SLOAD. A commit
-  /// calls both, so its isCursed() finds the slot warm.
+  /// @dev The hot slot: verify() reads version and fSign, isCursed() the curse count and the heartbeat, all with one
+  /// SLOAD. A commit calls both, so its isCursed() finds the slot warm.
   struct HotSlot {
     uint32 configVersion; // ──────╮ 0 = never configured
     uint64 fSign; //               │
-    uint64 numCursedSubjects; // ──╯ 0 = nothing cursed: isCursed answers from this slot alone
+    uint64 numCursedSubjects; //   │ 0 = nothing cursed: isCursed answers from this slot alone
+    uint64 lastHeartbeat; //       │ timestamp of the newest signed heartbeat (or of enabling the timeout)
+    uint32 heartbeatTimeout; // ───╯ seconds without a heartbeat before the chain counts as cursed; 0 = off
   }
+
+  // Bit positions in the hot slot (Solidity packs the struct from the low-order end).
+  uint256 private constant HOT_FSIGN_SHIFT = 32;
+  uint256 private constant HOT_NUM_CURSED_SHIFT = 96;
+  uint256 private constant HOT_LAST_HEARTBEAT_SHIFT = 160;
+  uint256 private constant HOT_TIMEOUT_SHIFT = 224;
+  /// @dev Non-zero iff something is cursed or the heartbeat is on: when zero, isCursed is false without more work.
+  uint256 private constant HOT_CURSE_MASK =
+    (uint256(type(uint64).max) << HOT_NUM_CURSED_SHIFT) | (uint256(type(uint32).max) << HOT_TIMEOUT_SHIFT);
 
   HotSlot private s_hot;
   bytes32 private s_rmnHomeContractConfigDigest;
@@ -73,6 +94,9 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
   /// @dev Cursed subjects as a dense list (index => subject) and each subject's index + 1.
   mapping(uint256 index => bytes16 subject) private s_cursedSubjects;
   mapping(bytes16 subject => uint256 indexPlusOne) private s_cursedSubjectIndexPlusOne;
+  /// @dev Grows with every uncurse: signed votes carry it, so an old curse vote cannot curse again after an uncurse
+  /// and an uncurse vote works once.
+  uint64 private s_curseGeneration;
 
   constructor(uint64 localChainSelector) Ownable2Step(msg.sender) {
     if (localChainSelector == 0) revert ZeroValueNotAllowed();
@@ -89,13 +113,24 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
     view
     override
   {
-    HotSlot memory hot = s_hot;
-    uint32 version = hot.configVersion;
+    // The threshold check inlined (not _checkThreshold): verify is on every commit's path.
+    uint256 word = _hotWord();
+    uint32 version = uint32(word);
     if (version == 0) revert ConfigNotSet();
-    if (signatures.length < uint256(hot.fSign) + 1) revert ThresholdNotMet();
+    if (signatures.length < uint256(uint64(word >> HOT_FSIGN_SHIFT)) + 1) revert ThresholdNotMet();
+    _checkSignatures(_reportDigest(offRampAddress, merkleRoots), version, signatures);
+  }
 
-    bytes32 digest = _reportDigest(offRampAddress, merkleRoots);
+  /// @dev Reverts unless a config is set and `numSignatures` reaches fSign + 1; returns the config version.
+  function _checkThreshold(uint256 numSignatures) internal view returns (uint32 version) {
+    uint256 word = _hotWord();
+    version = uint32(word);
+    if (version == 0) revert ConfigNotSet();
+    if (numSignatures < uint256(uint64(word >> HOT_FSIGN_SHIFT)) + 1) revert ThresholdNotMet();
+  }
 
+  /// @dev Reverts unless every signature is by a signer of config `version`, signers strictly ascending.
+  function _checkSignatures(bytes32 digest, uint32 version, Signature[] calldata signatures) internal view {
     // Strictly ascending signers make duplicates impossible without a seen-set.
     address prevAddress;
     for (uint256 i = 0; i < signatures.length; ++i) {
@@ -113,6 +148,16 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
       if (s_signerVersion[signer] != version) revert UnexpectedSigner();
       prevAddress = signer;
     }
+  }
+
+  /// @dev keccak256(abi.encode(header, chainid, localChainSelector, this, configDigest, ...)): the prefix of every
+  /// digest RMN nodes sign besides blessings, binding it to this contract and signer set.
+  function _voteDigest(bytes32 header, uint64 generation, bytes16[] calldata subjects) internal view returns (bytes32) {
+    return keccak256(
+      abi.encode(
+        header, block.chainid, i_localChainSelector, address(this), s_rmnHomeContractConfigDigest, generation, subjects
+      )
+    );
   }
 
   /// @notice The digest RMN nodes sign: keccak256(abi.encode(RMN_V1_6_ANY2EVM_REPORT, Report{...})).
@@ -244,31 +289,160 @@ contract RMNRemote is Ownable2Step, ITypeAndVersion, IRMNRemote {
     for (uint256 i = 0; i < subjects.length; ++i) {
       _uncurse(subjects[i]);
     }
+    ++s_curseGeneration;
     emit Uncursed(subjects);
   }
 
-  /// @inheritdoc IRMNRemote
-  function getCursedSubjects() external view override returns (bytes16[] memory subjects) {
-    subjects = new bytes16[](s_hot.numCursedSubjects);
+  /// @notice Curses the subjects that fSign+1 RMN signers voted for. Anyone may submit. Subjects already cursed are
+  /// skipped, so a second submission of the same vote (RMN nodes racing) changes nothing and does not revert.
+  /// @dev Digest: keccak256(abi.encode(RMN_V1_6_CURSE, chainid, localChainSelector, this, configDigest,
+  /// uint64 curseGeneration, bytes16[] subjects)).
+  function curseWithSignatures(bytes16[] calldata subjects, Signature[] calldata signatures) external {
+    if (subjects.length == 0) revert NoSubjects();
+    uint32 version = _checkThreshold(signatures.length);
+    _checkSignatures(_voteDigest(RMN_V1_6_CURSE, s_curseGeneration, subjects), version, signatures);
+
+    bytes16[] memory cursed = new bytes16[](subjects.length);
+    uint256 n;
     for (uint256 i = 0; i < subjects.length; ++i) {
+      if (s_cursedSubjectIndexPlusOne[subjects[i]] != 0) continue;
+      _curse(subjects[i]);
+      cursed[n++] = subjects[i];
+    }
+    if (n == 0) return;
+    assembly {
+      mstore(cursed, n) // shrink to the newly cursed ones
+    }
+    emit Cursed(cursed);
+  }
+
+  /// @notice Lifts the curse of the subjects that fSign+1 RMN signers voted to uncurse. Anyone may submit. Subjects
+  /// not cursed are skipped. Every call moves the curse generation on, so the vote cannot be submitted again.
+  /// @dev Digest: as curseWithSignatures with RMN_V1_6_UNCURSE.
+  function uncurseWithSignatures(bytes16[] calldata subjects, Signature[] calldata signatures) external {
+    if (subjects.length == 0) revert NoSubjects();
+    uint32 version = _checkThreshold(signatures.length);
+    uint64 generation = s_curseGeneration;
+    _checkSignatures(_voteDigest(RMN_V1_6_UNCURSE, generation, subjects), version, signatures);
+
+    bytes16[] memory uncursed = new bytes16[](subjects.length);
+    uint256 n;
+    for (uint256 i = 0; i < subjects.length; ++i) {
+      if (s_cursedSubjectIndexPlusOne[subjects[i]] == 0) continue;
+      _uncurse(subjects[i]);
+      uncursed[n++] = subjects[i];
+    }
+    // Even when nothing was cursed: otherwise the vote could be replayed once its subjects are cursed again.
+    s_curseGeneration = generation + 1;
+    if (n == 0) return;
+    assembly {
+      mstore(uncursed, n)
+    }
+    emit Uncursed(uncursed);
+  }
+
+  /// @notice What signed curse and uncurse votes must carry; grows with every uncurse.
+  function getCurseGeneration() external view returns (uint64) {
+    return s_curseGeneration;
+  }
+
+  /// @inheritdoc IRMNRemote
+  /// @dev Lists GLOBAL_CURSE_SUBJECT (once) while the heartbeat has lapsed.
+  function getCursedSubjects() external view override returns (bytes16[] memory subjects) {
+    uint256 word = _hotWord();
+    uint256 n = uint64(word >> HOT_NUM_CURSED_SHIFT);
+    bool addGlobal = _heartbeatExpired(word) && s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] == 0;
+    subjects = new bytes16[](addGlobal ? n + 1 : n);
+    for (uint256 i = 0; i < n; ++i) {
       subjects[i] = s_cursedSubjects[i];
     }
+    if (addGlobal) subjects[n] = GLOBAL_CURSE_SUBJECT;
   }
 
   /// @inheritdoc IRMNRemote
   function isCursed() external view override returns (bool) {
-    if (s_hot.numCursedSubjects == 0) return false;
+    uint256 word = _hotWord();
+    _returnFalseIfNothingCursed(word);
+    if (_heartbeatExpired(word)) return true;
+    if (uint64(word >> HOT_NUM_CURSED_SHIFT) == 0) return false;
     return s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
   }
 
   /// @inheritdoc IRMNRemote
   function isCursed(bytes16 subject) external view override returns (bool) {
-    // The common case (nothing cursed) costs one SLOAD.
-    if (s_hot.numCursedSubjects == 0) return false;
+    // The common case (nothing cursed, heartbeat off or fresh) costs one SLOAD.
+    uint256 word = _hotWord();
+    _returnFalseIfNothingCursed(word);
+    if (_heartbeatExpired(word)) return true;
+    if (uint64(word >> HOT_NUM_CURSED_SHIFT) == 0) return false;
     return s_cursedSubjectIndexPlusOne[subject] != 0 || s_cursedSubjectIndexPlusOne[GLOBAL_CURSE_SUBJECT] != 0;
   }
 
-  /// @dev Internal so that signed curse votes (a later extension) can reuse it.
+  // ================================================================
+  // │                          Heartbeat                           │
+  // ================================================================
+
+  /// @notice Records a heartbeat that fSign+1 RMN signers signed for `timestamp` (seconds). Anyone may submit. While
+  /// the timeout is on and no heartbeat is newer than `timeout` seconds, the chain counts as globally cursed.
+  /// @dev Digest: keccak256(abi.encode(RMN_V1_6_HEARTBEAT, chainid, localChainSelector, this, configDigest,
+  /// uint64 timestamp)). Timestamps only grow, so a heartbeat cannot be replayed.
+  function heartbeat(uint64 timestamp, Signature[] calldata signatures) external {
+    // The cheap checks first: RMN nodes racing with the same heartbeat lose little gas.
+    uint64 last = s_hot.lastHeartbeat;
+    if (timestamp <= last) revert StaleHeartbeat(timestamp, last);
+    if (timestamp > block.timestamp + MAX_HEARTBEAT_CLOCK_SKEW) {
+      revert HeartbeatFromFuture(timestamp, uint64(block.timestamp));
+    }
+    uint32 version = _checkThreshold(signatures.length);
+    bytes32 digest = keccak256(
+      abi.encode(
+        RMN_V1_6_HEARTBEAT, block.chainid, i_localChainSelector, address(this), s_rmnHomeContractConfigDigest, timestamp
+      )
+    );
+    _checkSignatures(digest, version, signatures);
+    s_hot.lastHeartbeat = timestamp;
+    emit HeartbeatReceived(timestamp);
+  }
+
+  /// @notice Sets how long the chain may go without a heartbeat before it counts as globally cursed; 0 turns the
+  /// dead-man switch off. A non-zero timeout starts a grace period from now. Only the owner.
+  function setHeartbeatTimeout(uint32 timeoutSeconds) external onlyOwner {
+    s_hot.heartbeatTimeout = timeoutSeconds;
+    if (timeoutSeconds != 0) s_hot.lastHeartbeat = uint64(block.timestamp);
+    emit HeartbeatTimeoutSet(timeoutSeconds);
+  }
+
+  /// @return lastHeartbeat the newest heartbeat's timestamp (or when the timeout was last enabled)
+  /// @return timeout seconds; 0 = off
+  /// @return expired whether the chain counts as globally cursed for want of a heartbeat
+  function getHeartbeat() external view returns (uint64 lastHeartbeat, uint32 timeout, bool expired) {
+    uint256 word = _hotWord();
+    return (uint64(word >> HOT_LAST_HEARTBEAT_SHIFT), uint32(word >> HOT_TIMEOUT_SHIFT), _heartbeatExpired(word));
+  }
+
+  /// @dev Ends the call with `false` when nothing is cursed and the heartbeat is off: the path every send, commit
+  /// and execution takes, so it skips Solidity's return encoding.
+  function _returnFalseIfNothingCursed(uint256 hotWord) private pure {
+    if (hotWord & HOT_CURSE_MASK == 0) {
+      assembly {
+        mstore(0, 0)
+        return(0, 0x20)
+      }
+    }
+  }
+
+  function _hotWord() internal view returns (uint256 word) {
+    assembly {
+      word := sload(s_hot.slot)
+    }
+  }
+
+  function _heartbeatExpired(uint256 hotWord) internal view returns (bool) {
+    uint256 timeout = uint32(hotWord >> HOT_TIMEOUT_SHIFT);
+    return timeout != 0 && block.timestamp > uint256(uint64(hotWord >> HOT_LAST_HEARTBEAT_SHIFT)) + timeout;
+  }
+
+  /// @dev Shared by the owner's curses and signed curse votes.
   function _curse(bytes16 subject) internal {
     if (s_cursedSubjectIndexPlusOne[subject] != 0) revert AlreadyCursed(subject);
     uint64 n = s_hot.numCursedSubjects;

@@ -1,7 +1,10 @@
+import { curseCommand, curseHelp, uncurseCommand, uncurseHelp } from './commands/curse.js';
 import { devnetCommand, devnetHelp } from './commands/devnet.js';
 import { manualExecCommand, manualExecHelp } from './commands/manualExec.js';
+import { rmnCommand, rmnHelp } from './commands/rmn.js';
 import { sendCommand, sendHelp } from './commands/send.js';
 import { showCommand, showHelp } from './commands/show.js';
+import { tokenCommand, tokenHelp } from './commands/token.js';
 import { CliError, errorLine } from './errors.js';
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>;
@@ -10,7 +13,11 @@ const commands: Record<string, { run: Command; help: string; summary: string }> 
   send: { run: sendCommand, help: sendHelp, summary: 'send a message (fee, tx, message id; --wait follows it)' },
   show: { run: showCommand, help: showHelp, summary: "a message's lifecycle by message id or tx hash" },
   'manual-exec': { run: manualExecCommand, help: manualExecHelp, summary: 'execute a committed message by hand' },
+  token: { run: tokenCommand, help: tokenHelp, summary: 'deploy cross-chain tokens; pools, rate limits, liquidity' },
   devnet: { run: devnetCommand, help: devnetHelp, summary: 'devnet up: local chains, contracts, lanes and a DON' },
+  rmn: { run: rmnCommand, help: rmnHelp, summary: 'rmn status: RMN signers, heartbeat and curses per chain' },
+  curse: { run: curseCommand, help: curseHelp, summary: 'curse a chain (or --global) on the other chains (owner)' },
+  uncurse: { run: uncurseCommand, help: uncurseHelp, summary: "lift a chain's (or the global) curse (owner)" },
 };
 
 export const mainHelp = `ccip: send and follow CCIP messages on OpenCCIP (and CCIP v1.6) chains

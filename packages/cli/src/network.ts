@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createPublicClient, createWalletClient, defineChain, http, isAddress, isHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { CHAIN_SELECTORS, type ChainWriteClients, type ReadClient } from '@openccip/sdk';
-import { readDevnetFile, type DevnetChain } from '@openccip/devnet';
+import { readDevnetFile, type DevnetChain, type DevnetFile } from '@openccip/devnet';
 import { flag, flagAll, type FlagSpecs, type ParsedArgs } from './args.js';
 import { CliError } from './errors.js';
 import { readKeystoreV3 } from './keystoreV3.js';
@@ -40,6 +40,8 @@ export interface Network {
   /** chains with something configured (devnet or --rpc/--router), in the order given */
   chains: CliChain[];
   devnetPath?: string;
+  /** devnet.json's tokens (symbol → chain selector → token, pool, type, decimals) */
+  tokens?: NonNullable<DevnetFile['tokens']>;
   /** --private-key or OPENCCIP_PRIVATE_KEY */
   privateKey?: Hex;
 }
@@ -58,6 +60,7 @@ export function loadNetwork(args: ParsedArgs, env: NodeJS.ProcessEnv = process.e
       throw new CliError((err as Error).message);
     }
     net.devnetPath = devnetPath;
+    net.tokens = file.tokens;
     for (const c of file.chains) {
       net.chains.push({ name: c.name, chainId: c.chainId, selector: BigInt(c.chainSelector), rpcUrl: c.rpcUrl, router: c.contracts.router, devnet: c });
     }

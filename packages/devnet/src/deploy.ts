@@ -4,6 +4,7 @@ import {
   feeQuoterAbi,
   linkTokenAbi,
   messageReceiverAbi,
+  multiAggregateRateLimiterAbi,
   nonceManagerAbi,
   offRampAbi,
   onRampAbi,
@@ -17,6 +18,7 @@ import {
   feeQuoterBytecode,
   linkTokenBytecode,
   messageReceiverBytecode,
+  multiAggregateRateLimiterBytecode,
   nonceManagerBytecode,
   offRampBytecode,
   onRampBytecode,
@@ -254,4 +256,81 @@ export async function setRmnConfig(d: ChainDeployment, cfg: RmnConfigInput): Pro
   ]);
 }
 
+/** A USD-valued bucket of one lane direction (1e18 = $1; enabled requires 0 < rate < capacity). */
+export interface AggregateRateLimit {
+  remoteChainSelector: bigint;
+  /** true: this chain → remote (checked by the OnRamp); false: remote → this chain (checked by the OffRamp). */
+  isOutbound: boolean;
+  capacity: bigint;
+  /** USD (1e18 = $1) per second. */
+  rate: bigint;
+}
 
+/** A token counted by the aggregate limits of lanes with `remoteChainSelector`, keyed by its local address. */
+export interface AggregateRateLimitToken {
+  remoteChainSelector: bigint;
+  localToken: Address;
+  remoteToken: Address;
+  /** If set, seeds the FeeQuoter's price (1e18 = $1 per 1e18 smallest units): an unpriced counted token reverts. */
+  usdPerToken?: bigint;
+}
+
+export interface AggregateRateLimiterOptions {
+  limits?: AggregateRateLimit[];
+  tokens?: AggregateRateLimitToken[];
+  /** Install it as this chain's OnRamp and OffRamp message interceptor (default true). */
+  wireRamps?: boolean;
+  log?: (msg: string) => void;
+}
+
+/**
+ * Deploys a MultiAggregateRateLimiter on `d` (priced by its FeeQuoter, callable by its ramps), configures lane
+ * buckets and counted tokens, and by default makes it both ramps' message interceptor. Not part of deployCore:
+ * lanes have no aggregate limit unless this is called.
+ */
+export async function deployAggregateRateLimiter(
+  d: ChainDeployment,
+  opts: AggregateRateLimiterOptions = {},
+): Promise<Address> {
+  const c = d.clients;
+  const { onRamp, offRamp, feeQuoter } = d.contracts;
+  const limiter = await deploy(c, 'MultiAggregateRateLimiter', multiAggregateRateLimiterAbi, multiAggregateRateLimiterBytecode, [
+    feeQuoter,
+    [onRamp, offRamp],
+  ]);
+  const limits = opts.limits ?? [];
+  if (limits.length > 0) {
+    await send(c, limiter, multiAggregateRateLimiterAbi, 'applyRateLimiterConfigUpdates', [
+      limits.map((l) => ({
+        remoteChainSelector: l.remoteChainSelector,
+        isOutboundLane: l.isOutbound,
+        rateLimiterConfig: { isEnabled: true, capacity: l.capacity, rate: l.rate },
+      })),
+    ]);
+  }
+  const tokens = opts.tokens ?? [];
+  if (tokens.length > 0) {
+    await send(c, limiter, multiAggregateRateLimiterAbi, 'updateRateLimitTokens', [
+      [],
+      tokens.map((t) => ({
+        localTokenArgs: { remoteChainSelector: t.remoteChainSelector, localToken: t.localToken },
+        remoteToken: encodeAbiParameters([{ type: 'address' }], [t.remoteToken]),
+      })),
+    ]);
+  }
+  const tokenPriceUpdates = tokens.flatMap((t) =>
+    t.usdPerToken === undefined ? [] : [{ sourceToken: t.localToken, usdPerToken: t.usdPerToken }],
+  );
+  if (tokenPriceUpdates.length > 0) {
+    // The deployer is one of the FeeQuoter's price updaters (see deployCore).
+    await send(c, feeQuoter, feeQuoterAbi, 'updatePrices', [{ tokenPriceUpdates, gasPriceUpdates: [] }]);
+  }
+  if (opts.wireRamps ?? true) {
+    const onCfg = await c.public.readContract({ address: onRamp, abi: onRampAbi, functionName: 'getDynamicConfig' });
+    await send(c, onRamp, onRampAbi, 'setDynamicConfig', [{ ...onCfg, messageInterceptor: limiter }]);
+    const offCfg = await c.public.readContract({ address: offRamp, abi: offRampAbi, functionName: 'getDynamicConfig' });
+    await send(c, offRamp, offRampAbi, 'setDynamicConfig', [{ ...offCfg, messageInterceptor: limiter }]);
+  }
+  opts.log?.(`chain ${c.chain.id} (selector ${d.chainSelector}): MultiAggregateRateLimiter ${limiter}`);
+  return limiter;
+}

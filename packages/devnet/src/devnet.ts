@@ -3,15 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { encodeAbiParameters, keccak256, parseEther, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
-import { getChainByChainId } from '@openccip/sdk';
+import { getChainByChainId, rmnRemoteAbi } from '@openccip/sdk';
 import { generateNodeKeys, peerIdFromP2pKey, writeKeystore } from '@openccip/node';
 import { freePort, startAnvil, type Anvil } from './anvil.js';
 import { ANVIL_KEYS, makeChainClients } from './clients.js';
 import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './deploy.js';
 import { toDevnetChain, type DevnetFile } from './devnetFile.js';
+import { DEVNET_TOKEN_USD, deployDevnetAggregateLimits, deployDevnetTokens, devnetTokensFile } from './devnetTokens.js';
 import { buildNodeBundle } from './nodeBundle.js';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { startRmnNodes, type RmnNodes } from './rmnNodes.js';
+import { send } from './tx.js';
 
 /** Registry chain ids a devnet uses, in order (anvil, geth-testnet, then the registry's test chains). */
 export const DEVNET_CHAIN_IDS = [31337, 1337, 2337, 3337, 1000, 90000001, 90000002, 90000003, 90000004, 90000005] as const;
@@ -30,8 +32,10 @@ export interface DevnetOptions {
   nodeLogLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** RMN node processes (default 3, fSign = (n-1)/2 rounded down; 0 = none). */
   rmnNodes?: number;
-  /** Seconds between RMN heartbeats (default 0 = none). */
-  rmnHeartbeatIntervalSec?: number;
+  /** RMNRemote's heartbeat timeout on every chain (default 0 = off): no heartbeat for this long curses the chain. */
+  heartbeatTimeoutSec?: number;
+  /** Seconds between RMN heartbeats (default: a third of heartbeatTimeoutSec, 0 when that is off). */
+  heartbeatIntervalSec?: number;
 }
 
 export interface NodeHandle {
@@ -97,6 +101,12 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     log(`opening ${k * (k - 1)} lanes`);
     for (const src of deployments) for (const dst of deployments) if (src !== dst) await connectLane(src, dst, { rmnVerification: false });
 
+    // Test tokens (BnM, LnR) on every chain and lane; the DON prices them from its config.
+    const t0 = Date.now();
+    const tokens = await deployDevnetTokens(deployments, ANVIL_KEYS.slice(1).map((k) => privateKeyToAddress(k)), log);
+    const limiters = await deployDevnetAggregateLimits(deployments, tokens, log);
+    log(`test tokens ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
     log(`generating keys for ${n} DON nodes (f = ${f})`);
     const selectors = deployments.map((d) => d.chainSelector);
     const password = randomBytes(16).toString('hex');
@@ -134,12 +144,16 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       rmn = await startRmnNodes(deployments, {
         count: rmnCount,
         fSign: Math.floor((rmnCount - 1) / 2),
-        heartbeatIntervalSec: opts.rmnHeartbeatIntervalSec ?? 0,
+        heartbeatIntervalSec: opts.heartbeatIntervalSec ?? Math.ceil((opts.heartbeatTimeoutSec ?? 0) / 3),
         dir,
         depth,
         logLevel: opts.nodeLogLevel,
         log,
       });
+    }
+    if ((opts.heartbeatTimeoutSec ?? 0) > 0) {
+      if (!rmn) throw new Error('heartbeatTimeoutSec needs RMN nodes (rmnNodes > 0) to send heartbeats');
+      for (const d of deployments) await send(d.clients, d.contracts.rmnRemote, rmnRemoteAbi, 'setHeartbeatTimeout', [opts.heartbeatTimeoutSec!]);
     }
     // From now on blocks come on a clock, like a real chain.
     if (blockTime > 0) {
@@ -182,6 +196,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
             ocr: { commitConfigDigest: ocr.commit, executeConfigDigest: ocr.execute },
           };
         }),
+        prices: { staticUsd: { ...DEVNET_TOKEN_USD } },
         logLevel: opts.nodeLogLevel ?? 'info',
         // The commit leader asks these RMN nodes for blessings.
         ...(rmnSection && { rmn: rmnSection }),
@@ -195,9 +210,10 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     const file: DevnetFile = {
       version: 1,
       // Account 0 deployed and owns the contracts; the rest are for users and tests.
-      chains: deployments.map((d) => toDevnetChain(d, ANVIL_KEYS.slice(1))),
+      chains: deployments.map((d, i) => ({ ...toDevnetChain(d, ANVIL_KEYS.slice(1)), aggregateRateLimiter: limiters[i] })),
       nodes: members.map((m) => ({ name: m.name, peerId: m.peerId, p2pAddress: m.address, ocrSigner: m.ocrSigner })),
       ...(rmn && { rmnNodes: rmn.nodes.map((r) => ({ name: r.name, signer: r.signer, url: r.url })) }),
+      tokens: devnetTokensFile(tokens),
     };
     writeFileSync(outPath, JSON.stringify(file, null, 2));
 

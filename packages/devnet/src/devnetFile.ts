@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import type { ChainDeployment } from './deploy.js';
@@ -36,6 +36,8 @@ export interface DevnetChain {
   };
   feeToken: Address;
   wrappedNative: Address;
+  /** The MultiAggregateRateLimiter both ramps call (USD aggregate limits per lane), when the devnet deployed one. */
+  aggregateRateLimiter?: Address;
   /** Funded test accounts (local chains only). */
   accounts: { address: Address; privateKey: Hex }[];
 }
@@ -75,4 +77,11 @@ export function toDevnetChain(d: ChainDeployment, accountKeys: readonly Hex[]): 
     wrappedNative: c.wrappedNative,
     accounts: accountKeys.map((privateKey) => ({ address: privateKeyToAddress(privateKey), privateKey })),
   };
+}
+
+/** Adds (or replaces) one token in a devnet.json's `tokens`, keeping the rest of the file as it is. */
+export function writeDevnetToken(path: string, symbol: string, entry: NonNullable<DevnetFile['tokens']>[string]): void {
+  const file = readDevnetFile(path);
+  file.tokens = { ...file.tokens, [symbol]: entry };
+  writeFileSync(path, JSON.stringify(file, null, 2));
 }

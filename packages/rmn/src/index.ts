@@ -10,4 +10,5 @@ export * from './curses.js';
 export * from './fraudWatch.js';
 export * from './heartbeat.js';
 export * from './server.js';
+export * from './onchain.js';
 export * from './node.js';

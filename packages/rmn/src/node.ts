@@ -1,4 +1,4 @@
-import { getAddress, type Address, type Hex } from 'viem';
+import { getAddress, type Address } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { RmnRefusal } from './errors.js';
 import { bless } from './blessing.js';
@@ -7,6 +7,7 @@ import type { RmnConfig } from './config.js';
 import { CurseManager, sleep, type CurseChainOps } from './curses.js';
 import { FraudWatch } from './fraudWatch.js';
 import { HeartbeatManager, type HeartbeatChainOps } from './heartbeat.js';
+import { onchainCurseOps, onchainHeartbeatOps } from './onchain.js';
 import type { RmnKeys } from './keystore.js';
 import { errorMessage, withFields, type Logger } from './log.js';
 import { startRmnServer, type RmnHttpServer } from './server.js';
@@ -159,19 +160,3 @@ export class RmnNode {
     this.opts.log.info('RMN node stopped', { name: this.opts.config.name });
   }
 }
-
-/** Placeholder until RMNRemote accepts signed curses: votes are exchanged and held, never submitted. */
-export const onchainCurseOps: CurseChainOps = {
-  generation: async () => 0n,
-  submitCurse: async (chain: ChainAccess): Promise<Hex> => {
-    throw new Error(`RMNRemote on ${chain.selector} does not accept signed curses yet`);
-  },
-};
-
-/** Placeholder until RMNRemote accepts heartbeats. */
-export const onchainHeartbeatOps: HeartbeatChainOps = {
-  lastHeartbeat: async () => 0n,
-  submit: async (chain: ChainAccess): Promise<Hex> => {
-    throw new Error(`RMNRemote on ${chain.selector} does not accept heartbeats yet`);
-  },
-};

@@ -42,7 +42,7 @@ describe('RMN fraud watch', () => {
     await expect(postRmnRequest(nodes[0]!.url, RMN_API_PATHS.curseVote, {}, outsider)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
-  it('re-derives a forged committed root, votes, and the votes reach fSign+1 on every node', async () => {
+  it('re-derives a forged committed root, votes, and fSign+1 votes curse the source on the destination within a few blocks', async () => {
     await sendMessages(h, 3, 'fraud');
     await mine(h, 3);
     const sent = await getSentMessages(h.pair.relay);
@@ -51,8 +51,12 @@ describe('RMN fraud watch', () => {
     const forged = { ...merkleRootOf(h.pair.relay, sent), merkleRoot: getMerkleRoot(leaves) };
     await commitMessages(h.pair.relay, sent, { blessed: false, root: forged });
     await mine(h, 3);
-    for (const n of nodes) {
-      await waitFor('votes', async () => n.curses.pool.count(h.pair.b.chainSelector, 0n, subject()) >= 3, 15_000);
-    }
+    await waitFor('curse of the source on the destination', isCursed, 15_000);
+    // Only the destination: the source's RMNRemote curses nothing.
+    const onA = await h.pair.a.clients.public.readContract({ address: h.pair.a.contracts.rmnRemote, abi: rmnRemoteAbi, functionName: 'getCursedSubjects' });
+    expect(onA).toEqual([]);
+    const onB = await h.pair.b.clients.public.readContract({ address: h.pair.b.contracts.rmnRemote, abi: rmnRemoteAbi, functionName: 'getCursedSubjects' });
+    expect(onB).toEqual([subject()]);
+    for (const n of nodes) await waitFor('every node sees the curse done', async () => n.curses.pool.ready().length === 0, 10_000);
   });
 });

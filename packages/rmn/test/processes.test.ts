@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keccak256, toHex } from 'viem';
-import { getMerkleRoot } from '@openccip/sdk';
+import { chainCurseSubject, getMerkleRoot, rmnRemoteAbi } from '@openccip/sdk';
 import { commitMessages, deployLocalPair, getSentMessages, leavesOf, merkleRootOf, startAnvil, startRmnNodes, type Anvil, type LocalPair, type RmnNodes } from '@openccip/devnet';
 import { sendMessages, waitFor } from './helpers.js';
 
@@ -38,14 +38,15 @@ describe('openccip-rmn processes', () => {
     const leaves = leavesOf(pair.relay, sent);
     leaves[0] = keccak256(toHex('forged'));
     await commitMessages(pair.relay, sent, { blessed: false, root: { ...merkleRootOf(pair.relay, sent), merkleRoot: getMerkleRoot(leaves) } });
+    const subject = chainCurseSubject(pair.a.chainSelector);
     await waitFor(
-      'curse votes on every node',
-      async () => {
-        const all = await Promise.all(rmn.nodes.map(async (n) => ((await (await fetch(`${n.url}/v1/status`)).json()) as { votesHeld: number }).votesHeld));
-        return all.every((v) => v >= 2);
-      },
+      'curse of the source on the destination',
+      () => pair.b.clients.public.readContract({ address: pair.b.contracts.rmnRemote, abi: rmnRemoteAbi, functionName: 'isCursed', args: [subject] }),
       20_000,
       250,
     );
+    // Every node took part: each holds the fSign+1 (or more) votes.
+    const all = await Promise.all(rmn.nodes.map(async (n) => ((await (await fetch(`${n.url}/v1/status`)).json()) as { votesHeld: number }).votesHeld));
+    expect(all.every((v) => v >= 2)).toBe(true);
   });
 });

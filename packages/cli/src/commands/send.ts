@@ -1,9 +1,10 @@
-import { isAddress, isHex, toHex, zeroAddress, type Address, type Hex } from 'viem';
-import { buildMessage, getFee, sendMessage, type EVMTokenAmount } from '@openccip/sdk';
+import { formatUnits, isAddress, isHex, toHex, zeroAddress, type Address, type Hex } from 'viem';
+import { buildMessage, getFee, sendMessage, type EVMTokenAmount, type ReadClient } from '@openccip/sdk';
 import { flag, flagAll, hasFlag, parseArgs, parseBigIntArg } from '../args.js';
 import { CliError } from '../errors.js';
 import { formatFee, toJson } from '../format.js';
-import { loadNetwork, networkFlags, networkHelp, requireKey, requireRouter, resolveChain, writeClients } from '../network.js';
+import { loadNetwork, networkFlags, networkHelp, readClient, requireKey, requireRouter, resolveChain, writeClients, type CliChain, type Network } from '../network.js';
+import { decimalsOf, parseAmount, tokenOn } from './tokenRef.js';
 import { waitAndReport, waitFlags, waitHelp } from './wait.js';
 
 export const sendHelp = `ccip send: send a CCIP message and print its fee, transaction and message id
@@ -17,7 +18,9 @@ Usage: ccip send --from <chain> --to <chain> --receiver <address> [--data <text|
   --gas-limit <n>               receiver gas limit (GenericExtraArgsV2; default: the lane's, 200000)
   --out-of-order                allow out-of-order execution (nonce 0)
   --fee-token native|link|<address>   pay the fee in native (default), the devnet's LINK, or a token
-  --token <address>=<amount>    also transfer tokens (smallest units; repeatable); the Router is approved as needed
+  --token <address|symbol>=<amount>   also transfer tokens (repeatable): a devnet.json symbol (BnM, LnR) or an
+                                address; whole tokens in its source-chain decimals (1.5) or smallest units
+                                (1500000wei). The Router is approved as needed
   --private-key <0x..>          signing key (default: OPENCCIP_PRIVATE_KEY, else the devnet's first account)
   --wait                        follow the message until it is executed (or fails), printing each stage
   --json                        print JSON
@@ -57,10 +60,11 @@ export async function sendCommand(argv: readonly string[], out: (line: string) =
   const receiver = need('receiver');
   if (!isAddress(receiver, { strict: false })) throw new CliError(`--receiver ${receiver} is not an address`);
 
+  const tokens = await Promise.all(flagAll(args, 'token').map(async (v) => parseToken(net, from, await readClient(from), v)));
   const message = buildMessage({
     receiver,
     data: parseData(flag(args, 'data') ?? ''),
-    tokenAmounts: flagAll(args, 'token').map(parseToken),
+    tokenAmounts: tokens.map((t) => t.amount),
     feeToken: parseFeeToken(flag(args, 'fee-token') ?? 'native', from.devnet?.feeToken),
     gasLimit: flag(args, 'gas-limit') !== undefined ? parseBigIntArg('gas-limit', flag(args, 'gas-limit')!) : undefined,
     allowOutOfOrderExecution: hasFlag(args, 'out-of-order') ? true : undefined,
@@ -71,7 +75,10 @@ export async function sendCommand(argv: readonly string[], out: (line: string) =
   const fee = await getFee(clients.public, params);
   const feeShown = formatFee(fee, message.feeToken === zeroAddress ? 'native' : message.feeToken);
   const json = hasFlag(args, 'json');
-  if (!json) out(`fee: ${feeShown}`);
+  if (!json) {
+    for (const t of tokens) out(`token: ${t.shown}`);
+    out(`fee: ${feeShown}`);
+  }
 
   const sent = await sendMessage(clients, { ...params, fee });
   const wait = hasFlag(args, 'wait');
@@ -102,12 +109,17 @@ function parseData(v: string): Hex {
   return toHex(v);
 }
 
-function parseToken(v: string): EVMTokenAmount {
-  const [token, amount] = v.split('=');
-  if (!token || !amount || !isAddress(token, { strict: false }) || !/^\d+$/.test(amount)) {
-    throw new CliError(`--token takes <address>=<amount in smallest units>, got '${v}'`);
-  }
-  return { token, amount: BigInt(amount) };
+/** `--token <address|symbol>=<amount>`: the symbol from devnet.json, the amount in the token's decimals unless `wei`. */
+async function parseToken(net: Network, from: CliChain, reader: ReadClient, v: string): Promise<{ amount: EVMTokenAmount; shown: string }> {
+  const eq = v.lastIndexOf('=');
+  if (eq <= 0) throw new CliError(`--token takes <address|symbol>=<amount> (e.g. BnM=1.5 or 0x..=1500000wei), got '${v}'`);
+  const ref = v.slice(0, eq);
+  const t = tokenOn(net, ref, from);
+  const decimals = await decimalsOf(reader, t);
+  const amount = parseAmount(`--token ${ref}`, v.slice(eq + 1), decimals);
+  if (amount === 0n) throw new CliError(`--token ${v}: the amount must be above 0`);
+  const name = isAddress(ref, { strict: false }) ? '' : ` ${ref}`;
+  return { amount: { token: t.token, amount }, shown: `${formatUnits(amount, decimals)}${name} (${amount} smallest units of ${t.token})` };
 }
 
 function parseFeeToken(v: string, devnetFeeToken: Address | undefined): Address {

@@ -303,9 +303,14 @@ function parseTiming(c: Checker, v: unknown): Partial<TimingConfig> | undefined 
 }
 
 function parsePrices(c: Checker, v: unknown): NodeConfig['prices'] | undefined {
-  const o = c.object(v, 'prices', ['staticUsd']);
+  const o = c.object(v, 'prices', ['staticUsd', 'file']);
   if (o === undefined) return undefined;
-  if (o.staticUsd === undefined) return {};
+  const out: NonNullable<NodeConfig['prices']> = {};
+  if (o.file !== undefined) {
+    const file = c.string(o.file, 'prices.file');
+    if (file !== undefined) out.file = file;
+  }
+  if (o.staticUsd === undefined) return out;
   const s = c.object(o.staticUsd, 'prices.staticUsd', typeof o.staticUsd === 'object' && o.staticUsd !== null ? Object.keys(o.staticUsd) : []);
   if (s === undefined) return undefined;
   // Keys are whatever the price source looks tokens up by (address or symbol); only the prices are checked.
@@ -315,7 +320,8 @@ function parsePrices(c: Checker, v: unknown): NodeConfig['prices'] | undefined {
       c.fail(`prices.staticUsd.${token}`, `expected a decimal USD price string like "2000.5", got ${show(price)}`);
     } else staticUsd[token] = price;
   }
-  return { staticUsd };
+  out.staticUsd = staticUsd;
+  return out;
 }
 
 function parseRmn(c: Checker, v: unknown): RmnClientConfig | undefined {

@@ -26,8 +26,12 @@ export interface NodeConfig {
   chains: ChainConfig[];
   /** Optional overrides; defaults suit 1 s blocks. */
   timing?: Partial<TimingConfig>;
-  /** Price source for the commit plugin's price updates (issue: tokens/fees). Optional. */
-  prices?: { staticUsd?: Record<string, string> };
+  /**
+   * USD prices the commit plugin pushes (runtime/priceSource.ts): keyed by token symbol, token address or
+   * "native" / a native coin's symbol. `file` is a JSON `{key: "usd"}` re-read when it changes and wins over
+   * `staticUsd`; without either, native is $3000 and LINK $20 (the devnet's deploy-time prices).
+   */
+  prices?: { staticUsd?: Record<string, string>; file?: string };
   /** The RMN nodes this node asks for blessings when it leads a commit round. Without it, it blesses nothing. */
   rmn?: RmnClientConfig;
   /** JSON logs at this level and above. */

@@ -2,6 +2,9 @@ import type { Address } from 'viem';
 import { decodeEVM2AnyRampMessage, offRampAbi, type EVM2AnyRampMessage } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
 import type { ExecutePluginDeps } from '../plugins/execute/types.js';
+import { createAggregateLimitReader } from '../readers/aggregateLimit.js';
+import { createInboundLimitReader } from '../readers/inboundLimits.js';
+import { noopLogger, type Logger } from '../log.js';
 import type { OffRampWatcher } from '../readers/offRampWatcher.js';
 import type { MessageStore } from '../store/types.js';
 
@@ -12,10 +15,22 @@ export interface ExecuteDepsInput {
   sources: readonly { chainSelector: bigint; onRamp: Address }[];
   watcher: OffRampWatcher;
   messages: MessageStore;
+  /**
+   * The destination's TokenAdminRegistry: where the pools (and their inbound rate limits) of tokens are found.
+   * With it, the plugin defers transfers the pools' or the interceptor's inbound limits cannot cover yet.
+   */
+  tokenAdminRegistry?: Address;
+  log?: Logger;
 }
 
 /** ExecutePluginDeps over the destination OffRamp (its logs through the watcher, states on chain) and the message store. */
 export function createExecuteDeps(input: ExecuteDepsInput): ExecutePluginDeps {
+  const limits = input.tokenAdminRegistry
+    ? createInboundLimitReader({ client: input.destClient, tokenAdminRegistry: input.tokenAdminRegistry, log: input.log ?? noopLogger })
+    : undefined;
+  const aggregate = input.tokenAdminRegistry
+    ? createAggregateLimitReader({ client: input.destClient, offRamp: input.offRamp, log: input.log ?? noopLogger })
+    : undefined;
   return {
     destChainSelector: input.destChainSelector,
     sources: input.sources,
@@ -39,5 +54,8 @@ export function createExecuteDeps(input: ExecuteDepsInput): ExecutePluginDeps {
         ),
       );
     },
+
+    ...(limits ? { readInboundLimits: (source: bigint, tokens: readonly Address[]) => limits.read(source, tokens) } : {}),
+    ...(aggregate ? { readAggregateLimit: (source: bigint, tokens: readonly Address[]) => aggregate.read(source, tokens) } : {}),
   };
 }

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { erc20Abi, parseEther, type Address } from 'viem';
-import { routerAbi, feeQuoterAbi } from '@openccip/sdk';
 import { createMessageReader } from '../chain/messageReader.js';
 import { createRpcClient, type ChainClient } from '../chain/rpc.js';
 import { createTxManager, type TxManager } from '../chain/txManager.js';
@@ -21,6 +19,7 @@ import { createLibp2pTransport } from '../transport/libp2p.js';
 import { createCommitDeps, readSources } from './commitDeps.js';
 import { createExecuteDeps } from './executeDeps.js';
 import { every, type Loop } from './loop.js';
+import { createNodePrices } from './prices.js';
 import { createOffRampTransmitter } from './transmitter.js';
 
 /** Defaults suited to 1 s blocks. */
@@ -105,8 +104,11 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
 
     const signers = config.don.nodes.map((n) => n.ocrSigner);
     const { onchain, offchain } = createOcrKeySigners(keys.ocrKey, signers);
-    const staticUsd = config.prices?.staticUsd ?? {};
-    const usd = (name: string, fallback: string) => parseEther(staticUsd[name] ?? fallback);
+    const prices = createNodePrices(
+      config.prices ?? {},
+      config.chains.map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), router: c.contracts.router })),
+      log.child({ component: 'prices' }),
+    );
 
     // Blessing requests are signed with the OCR key: RMN nodes serve the OffRamps' commit signers only.
     const rmnClient = config.rmn && createRmnBlessingClient({ nodes: config.rmn.nodes, privateKey: keys.ocrKey, timeoutMs: config.rmn.timeoutMs });
@@ -127,18 +129,16 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         deltaStage: timing.deltaStage,
       });
 
-      const tokenUsd = await feeTokenPrices(destClient, dest, usd);
-      const commitDeps = createCommitDeps({
+      const destPrices = prices.forDestination({ client: destClient, chainSelector: dest.chainSelector, contracts: dest.contracts });
+      const commitDeps = destPrices.live(createCommitDeps({
         destChainSelector: dest.chainSelector,
         destClient,
         offRamp,
         feeQuoter: dest.contracts.feeQuoter,
         sources,
         messages: store.messages,
-        gasPriceChains: config.chains
-          .filter((c) => c.chainSelector !== dest.chainSelector)
-          .map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), nativeUsd: usd('native', '3000') })),
-        tokenUsd,
+        gasPriceChains: destPrices.gasPriceChains,
+        tokenUsd: destPrices.tokenUsd,
         rmn: {
           destChainId: BigInt(dest.chainId),
           rmnRemote: dest.contracts.rmnRemote,
@@ -146,7 +146,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
           config: createRmnConfigCache(() => readRmnRemoteConfig(destClient, dest.contracts.rmnRemote)),
           client: rmnClient,
         },
-      });
+      }));
       const instLog = log.child({ dest: dest.name });
       await host.startInstance(
         base('commit', dest.ocr.commitConfigDigest),
@@ -166,6 +166,8 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         sources: sources.map((s) => ({ chainSelector: s.chainSelector, onRamp: s.onRamp })),
         watcher,
         messages: store.messages,
+        tokenAdminRegistry: dest.contracts.tokenAdminRegistry,
+        log: instLog.child({ plugin: 'execute' }),
       });
       await host.startInstance(
         base('execute', dest.ocr.executeConfigDigest),
@@ -195,22 +197,4 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
     for (const t of txManagers) await t.close();
     await store.close();
   }
-}
-
-/** USD prices of the destination's fee tokens: the wrapped native at the native price, the rest by symbol. */
-async function feeTokenPrices(client: ChainClient, chain: ChainConfig, usd: (name: string, fallback: string) => bigint) {
-  const [feeTokens, wrappedNative] = await Promise.all([
-    client.readContract({ address: chain.contracts.feeQuoter, abi: feeQuoterAbi, functionName: 'getFeeTokens' }),
-    client.readContract({ address: chain.contracts.router, abi: routerAbi, functionName: 'getWrappedNative' }),
-  ]);
-  const prices = new Map<string, bigint>();
-  for (const token of feeTokens as readonly Address[]) {
-    if (token.toLowerCase() === wrappedNative.toLowerCase()) {
-      prices.set(token.toLowerCase(), usd('native', '3000'));
-      continue;
-    }
-    const symbol = await client.readContract({ address: token, abi: erc20Abi, functionName: 'symbol' });
-    prices.set(token.toLowerCase(), usd(symbol, symbol === 'LINK' ? '20' : '1'));
-  }
-  return prices;
 }

@@ -9,6 +9,7 @@ export { tokenAdminRegistryAbi } from './tokenAdminRegistry.js';
 export { registryModuleOwnerCustomAbi } from './registryModuleOwnerCustom.js';
 export { lockReleaseTokenPoolAbi } from './lockReleaseTokenPool.js';
 export { burnMintTokenPoolAbi } from './burnMintTokenPool.js';
+export { multiAggregateRateLimiterAbi } from './multiAggregateRateLimiter.js';
 export { burnMintErc20Abi } from './burnMintErc20.js';
 export { wrappedNativeAbi } from './wrappedNative.js';
 export { linkTokenAbi } from './linkToken.js';

@@ -47,6 +47,49 @@ export const rmnRemoteAbi = [
   },
   {
     "type": "function",
+    "name": "curseWithSignatures",
+    "inputs": [
+      {
+        "name": "subjects",
+        "type": "bytes16[]",
+        "internalType": "bytes16[]"
+      },
+      {
+        "name": "signatures",
+        "type": "tuple[]",
+        "internalType": "struct IRMNRemote.Signature[]",
+        "components": [
+          {
+            "name": "r",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "s",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "getCurseGeneration",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "getCursedSubjects",
     "inputs": [],
     "outputs": [
@@ -54,6 +97,29 @@ export const rmnRemoteAbi = [
         "name": "subjects",
         "type": "bytes16[]",
         "internalType": "bytes16[]"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "getHeartbeat",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "lastHeartbeat",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "timeout",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "expired",
+        "type": "bool",
+        "internalType": "bool"
       }
     ],
     "stateMutability": "view"
@@ -130,6 +196,36 @@ export const rmnRemoteAbi = [
       }
     ],
     "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "heartbeat",
+    "inputs": [
+      {
+        "name": "timestamp",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "signatures",
+        "type": "tuple[]",
+        "internalType": "struct IRMNRemote.Signature[]",
+        "components": [
+          {
+            "name": "r",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "s",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
   },
   {
     "type": "function",
@@ -233,6 +329,19 @@ export const rmnRemoteAbi = [
   },
   {
     "type": "function",
+    "name": "setHeartbeatTimeout",
+    "inputs": [
+      {
+        "name": "timeoutSeconds",
+        "type": "uint32",
+        "internalType": "uint32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "transferOwnership",
     "inputs": [
       {
@@ -278,6 +387,36 @@ export const rmnRemoteAbi = [
         "name": "subjects",
         "type": "bytes16[]",
         "internalType": "bytes16[]"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "uncurseWithSignatures",
+    "inputs": [
+      {
+        "name": "subjects",
+        "type": "bytes16[]",
+        "internalType": "bytes16[]"
+      },
+      {
+        "name": "signatures",
+        "type": "tuple[]",
+        "internalType": "struct IRMNRemote.Signature[]",
+        "components": [
+          {
+            "name": "r",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          },
+          {
+            "name": "s",
+            "type": "bytes32",
+            "internalType": "bytes32"
+          }
+        ]
       }
     ],
     "outputs": [],
@@ -408,6 +547,32 @@ export const rmnRemoteAbi = [
   },
   {
     "type": "event",
+    "name": "HeartbeatReceived",
+    "inputs": [
+      {
+        "name": "timestamp",
+        "type": "uint64",
+        "indexed": false,
+        "internalType": "uint64"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "HeartbeatTimeoutSet",
+    "inputs": [
+      {
+        "name": "timeoutSeconds",
+        "type": "uint32",
+        "indexed": false,
+        "internalType": "uint32"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "OwnershipTransferRequested",
     "inputs": [
       {
@@ -485,6 +650,22 @@ export const rmnRemoteAbi = [
   },
   {
     "type": "error",
+    "name": "HeartbeatFromFuture",
+    "inputs": [
+      {
+        "name": "timestamp",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "blockTimestamp",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "InvalidSignature",
     "inputs": []
   },
@@ -496,6 +677,11 @@ export const rmnRemoteAbi = [
   {
     "type": "error",
     "name": "MustBeProposedOwner",
+    "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "NoSubjects",
     "inputs": []
   },
   {
@@ -533,6 +719,22 @@ export const rmnRemoteAbi = [
     "type": "error",
     "name": "OwnerCannotBeZero",
     "inputs": []
+  },
+  {
+    "type": "error",
+    "name": "StaleHeartbeat",
+    "inputs": [
+      {
+        "name": "timestamp",
+        "type": "uint64",
+        "internalType": "uint64"
+      },
+      {
+        "name": "lastHeartbeat",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ]
   },
   {
     "type": "error",

@@ -7,6 +7,7 @@ import { offRampAbi } from '../abi/offRamp.js';
 import { onRampAbi } from '../abi/onRamp.js';
 import { routerAbi } from '../abi/router.js';
 import { burnMintTokenPoolAbi } from '../abi/burnMintTokenPool.js';
+import { rmnRemoteAbi } from '../abi/rmnRemote.js';
 
 // Errors any CCIP call may surface, possibly nested (OffRamp.ExecutionError wraps the receiver's revert).
 const knownErrors: Abi = ([
@@ -18,8 +19,15 @@ const knownErrors: Abi = ([
   ...burnMintErc20Abi,
   ...linkTokenAbi,
   ...configurableReceiverAbi,
+  ...rmnRemoteAbi,
   { type: 'error', name: 'Error', inputs: [{ name: 'message', type: 'string' }] },
 ] as Abi).filter((x) => x.type === 'error');
+
+// Curse errors do not say why: a lapsed RMN heartbeat looks exactly like a global curse.
+const hints: Record<string, string> = {
+  CursedByRMN: 'the RMN cursed this lane or chain, or its heartbeat lapsed: see `ccip rmn status`',
+  BadARMSignal: 'the chain is globally cursed by the RMN, or its heartbeat lapsed: see `ccip rmn status`',
+};
 
 /** `ErrorName(arg, ...)` of revert data, decoding bytes arguments that are themselves reverts; raw hex if unknown. */
 export function decodeRevertData(data: Hex, depth = 0): string {
@@ -32,7 +40,8 @@ export function decodeRevertData(data: Hex, depth = 0): string {
       }
       return typeof a === 'bigint' ? a.toString() : typeof a === 'string' ? a : JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
     });
-    return `${errorName}(${shown.join(', ')})`;
+    const hint = depth === 0 ? hints[errorName] : undefined;
+    return `${errorName}(${shown.join(', ')})${hint ? ` (${hint})` : ''}`;
   } catch {
     return data;
   }

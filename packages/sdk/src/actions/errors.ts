@@ -107,3 +107,37 @@ export class WaitTimeoutError extends CCIPSdkError {
     );
   }
 }
+
+/** The caller lacks the role a token or pool operation needs (owner, rate limit admin, rebalancer, token admin). */
+export class NotAuthorizedError extends CCIPSdkError {
+  override name = 'NotAuthorizedError';
+  constructor(
+    readonly caller: string,
+    readonly action: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${caller} may not ${action}: only ${allowed.join(' or ')} may`);
+  }
+}
+
+/** A rate limiter config the pool would reject: enabled needs 0 < rate < capacity, disabled needs both 0. */
+export class InvalidRateLimitError extends CCIPSdkError {
+  override name = 'InvalidRateLimitError';
+  constructor(
+    readonly config: { isEnabled: boolean; capacity: bigint; rate: bigint },
+    detail: string,
+  ) {
+    super(`invalid rate limit (enabled ${config.isEnabled}, capacity ${config.capacity}, rate ${config.rate}): ${detail}`);
+  }
+}
+
+/** The token pool has no config for the remote chain (lane not wired for this token). */
+export class PoolChainNotSupportedError extends CCIPSdkError {
+  override name = 'PoolChainNotSupportedError';
+  constructor(
+    readonly pool: string,
+    readonly remoteChainSelector: ChainSelector,
+  ) {
+    super(`token pool ${pool} is not configured for remote chain ${remoteChainSelector} (lane not configured for this token)`);
+  }
+}

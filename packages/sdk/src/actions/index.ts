@@ -13,3 +13,23 @@ export { getMessageStatus, type GetMessageStatusParameters } from './getMessageS
 export { waitForExecution, type WaitForExecutionParameters } from './waitForExecution.js';
 export { manualExecute, type ManualExecuteParameters, type ManualExecuteResult } from './manualExecute.js';
 export type { BlockRange } from './scanLogs.js';
+export {
+  getTokenInfo,
+  getTokenPool,
+  TokenNotRegisteredError,
+  type GetTokenInfoParameters,
+  type RateLimiterState,
+  type TokenInfo,
+  type TokenPoolRemote,
+  type TokenTransferFeeConfig,
+} from './getTokenInfo.js';
+export {
+  setTokenRateLimit,
+  validateRateLimiterConfig,
+  DISABLED_RATE_LIMIT,
+  type RateLimiterConfig,
+  type SetTokenRateLimitParameters,
+} from './setTokenRateLimit.js';
+export { addPoolLiquidity, removePoolLiquidity, type PoolLiquidityParameters, type PoolLiquidityResult } from './tokenPoolLiquidity.js';
+export { getRmnStatus, type RmnStatus, type RmnHeartbeatStatus, type RmnSignerInfo } from './getRmnStatus.js';
+export { curse, uncurse, RmnCurseError, type RmnCurseErrorCode, type CurseResult } from './curse.js';

@@ -9,6 +9,7 @@ export { tokenAdminRegistryBytecode } from './tokenAdminRegistry.js';
 export { registryModuleOwnerCustomBytecode } from './registryModuleOwnerCustom.js';
 export { lockReleaseTokenPoolBytecode } from './lockReleaseTokenPool.js';
 export { burnMintTokenPoolBytecode } from './burnMintTokenPool.js';
+export { multiAggregateRateLimiterBytecode } from './multiAggregateRateLimiter.js';
 export { burnMintErc20Bytecode } from './burnMintErc20.js';
 export { wrappedNativeBytecode } from './wrappedNative.js';
 export { linkTokenBytecode } from './linkToken.js';

@@ -1,10 +1,11 @@
-import { decodeExecutionReports } from '@openccip/sdk';
-import type { Hex } from 'viem';
+import { decodeExecutionReports, toAny2EVMMessage } from '@openccip/sdk';
+import type { Address, Hex } from 'viem';
 import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
 import { noopLogger, type Logger } from '../../log.js';
 import { InflightCache } from '../../runtime/inflight.js';
 import { U64, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
-import { decodeExecuteObservation, encodeExecuteObservation } from './observation.js';
+import { MAX_LIMITS, decodeAggregateLimits, decodeExecuteObservation, decodeInboundLimits, encodeExecuteObservation } from './observation.js';
+import { OnceLog, type AggregateLimit, type InboundLimit } from './limits.js';
 import { executeOutcome } from './outcome.js';
 import { buildExecuteReport, VerifiedRootCache } from './report.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions } from './types.js';
@@ -24,6 +25,8 @@ export function createExecutePlugin(
   // again until they land or the entry expires (then they are retried).
   const inflight = new InflightCache<string>(options.inflightTtlMs);
   const verifiedRoots = new VerifiedRootCache();
+  const rootTokens = new RootTokenCache();
+  const deferrals = new OnceLog(log);
 
   return {
     async query() {
@@ -47,7 +50,8 @@ export function createExecutePlugin(
           });
         }
       }
-      return encodeExecuteObservation({ roots });
+      const read = await readLimits(roots, ctx.seqNr);
+      return encodeExecuteObservation({ roots, ...read });
     },
 
     validateObservation(_ctx, _query, ao) {
@@ -59,7 +63,7 @@ export function createExecutePlugin(
     },
 
     async reports(seqNr, outcome: Hex) {
-      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log, verifiedRoots);
+      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log, verifiedRoots, deferrals);
       return built ? [{ report: built.report, info: `execute dest=${dest} messages=${built.count}` }] : [];
     },
 
@@ -83,6 +87,70 @@ export function createExecutePlugin(
       return false;
     },
   };
+
+  /**
+   * The inbound buckets of the tokens the observed untouched messages carry: read once per round per
+   * (source, token). Undefined when the node has no reader (it then reports no limits at all).
+   */
+  async function readLimits(roots: ExecuteObservation['roots'], round: bigint): Promise<Pick<ExecuteObservation, 'limits' | 'aggregates'>> {
+    if (!deps.readInboundLimits && !deps.readAggregateLimit) return {};
+    const tokensBySource = new Map<bigint, Set<Address>>();
+    for (const r of roots) {
+      const tokens = await rootTokens.tokensOf(deps, r).catch(() => new Set<Address>());
+      if (tokens.size === 0) continue;
+      const set = tokensBySource.get(r.chainSelector) ?? new Set<Address>();
+      for (const t of tokens) set.add(t);
+      tokensBySource.set(r.chainSelector, set);
+    }
+    const limits: InboundLimit[] = [];
+    const aggregates: AggregateLimit[] = [];
+    for (const [source, tokens] of tokensBySource) {
+      try {
+        const sorted = [...tokens].sort();
+        if (deps.readInboundLimits) limits.push(...(await deps.readInboundLimits(source, sorted)));
+        const agg = deps.readAggregateLimit ? await deps.readAggregateLimit(source, sorted) : undefined;
+        if (agg) aggregates.push({ ...agg, tokens: agg.tokens.slice(0, MAX_LIMITS) });
+      } catch (err) {
+        log.warn('execute observation: inbound rate limits unreadable', {
+          dest: dest.toString(),
+          source: source.toString(),
+          seqNr: round.toString(),
+          error: (err as Error).message,
+        });
+      }
+    }
+    return {
+      ...(deps.readInboundLimits ? { limits: limits.slice(0, MAX_LIMITS) } : {}),
+      ...(aggregates.length > 0 ? { aggregates } : {}),
+    };
+  }
+}
+
+/** Destination tokens carried by a root's messages, per seqNr; read from the store once per root. */
+class RootTokenCache {
+  private readonly roots = new Map<string, Map<bigint, Address[]>>();
+  constructor(private readonly maxRoots = 64) {}
+
+  async tokensOf(deps: ExecutePluginDeps, r: ExecuteObservation['roots'][number]): Promise<Set<Address>> {
+    const key = `${r.chainSelector}:${r.merkleRoot}:${r.minSeqNr}:${r.maxSeqNr}`;
+    let bySeqNr = this.roots.get(key);
+    if (!bySeqNr) {
+      const messages = await deps.readMessages(r.chainSelector, r.minSeqNr, r.maxSeqNr);
+      if (!messages) return new Set(); // not stored yet: not executable by this node either
+      bySeqNr = new Map();
+      for (const m of messages) {
+        if (m.tokenAmounts.length === 0) continue;
+        bySeqNr.set(
+          m.header.sequenceNumber,
+          toAny2EVMMessage(m).tokenAmounts.map((t) => t.destTokenAddress.toLowerCase() as Address),
+        );
+      }
+      if (this.roots.size >= this.maxRoots) this.roots.delete(this.roots.keys().next().value!);
+      this.roots.set(key, bySeqNr);
+    }
+    const tokens = bySeqNr;
+    return new Set(r.untouched.flatMap((s) => tokens.get(s) ?? []));
+  }
 }
 
 export function decodeExecuteOutcome(encoded: Hex): ExecuteOutcome {
@@ -98,5 +166,7 @@ export function decodeExecuteOutcome(encoded: Hex): ExecuteOutcome {
         pending: asArray(x.pending, 'pending', 256).map((s) => asBigint(s, 'pending', U64)),
       };
     }),
+    ...(o.limits === undefined ? {} : { limits: decodeInboundLimits(o.limits, 'limits') }),
+    ...(o.aggregates === undefined ? {} : { aggregates: decodeAggregateLimits(o.aggregates, 'aggregates') }),
   };
 }

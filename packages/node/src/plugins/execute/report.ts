@@ -10,6 +10,7 @@ import {
   type ExecutionReport,
 } from '@openccip/sdk';
 import { noopLogger, type Logger } from '../../log.js';
+import { InboundLedger, OnceLog } from './limits.js';
 import type { ExecuteOutcome, ExecutePluginDeps, ExecutePluginOptions } from './types.js';
 
 /** Estimated destination gas of one message: fixed overhead, its gas limit, its token pools' gas, calldata. */
@@ -61,6 +62,7 @@ export async function buildExecuteReport(
   opts: ExecutePluginOptions,
   log: Logger = noopLogger,
   cache?: VerifiedRootCache,
+  deferrals: OnceLog = new OnceLog(log),
 ): Promise<{ report: Hex; count: number } | undefined> {
   const onRampOf = new Map(deps.sources.map((s) => [s.chainSelector, encodeAbiParameters([{ type: 'address' }], [s.onRamp])]));
   const sources = [...new Set(outcome.roots.map((r) => r.chainSelector))];
@@ -71,9 +73,13 @@ export async function buildExecuteReport(
   const reports: ExecutionReport[] = [];
   let gas = 0;
   let count = 0;
+  const ledger = new InboundLedger(outcome.limits ?? [], outcome.aggregates ?? []);
+  const dest = deps.destChainSelector.toString();
   outer: for (const source of order) {
     const onRamp = onRampOf.get(source);
     if (!onRamp) continue;
+    // Senders with a deferred ordered message: their later ordered messages wait too (the OffRamp would skip them).
+    const held = new Map<Hex, Hex>();
     for (const root of outcome.roots.filter((r) => r.chainSelector === source)) {
       const key = `${source}:${root.merkleRoot}:${root.minSeqNr}:${root.maxSeqNr}`;
       let verified = cache?.get(key);
@@ -99,8 +105,38 @@ export async function buildExecuteReport(
       const picked: number[] = [];
       for (const s of root.pending) {
         const i = Number(s - root.minSeqNr);
-        const cost = estimateExecGas(messages[i]!, opts);
+        const m = messages[i]!;
+        const ordered = m.header.nonce !== 0n;
+        const sender = m.sender.toLowerCase() as Hex;
+        const fields = { dest, source: source.toString(), messageId: m.header.messageId, seqNr: s.toString() };
+        const blocker = ordered ? held.get(sender) : undefined;
+        if (blocker) {
+          deferrals.once(m.header.messageId, 'info', 'execute: ordered message waits behind a rate-limited one', { ...fields, behind: blocker });
+          continue;
+        }
+        const decision = ledger.check(m);
+        if (decision.kind === 'wait') {
+          if (ordered) held.set(sender, m.header.messageId);
+          deferrals.once(m.header.messageId, 'info', 'execute: deferred until the inbound rate limit refills', {
+            ...fields,
+            token: decision.token,
+            amount: decision.amount.toString(),
+            waitSeconds: Number(decision.waitSeconds),
+          });
+          continue;
+        }
+        if (decision.kind === 'never') {
+          deferrals.once(m.header.messageId, 'warn', 'execute: token transfer can never pass the inbound rate limit; left to manual execution', {
+            ...fields,
+            token: decision.token,
+            amount: decision.amount.toString(),
+            capacity: decision.capacity?.toString(),
+            reason: decision.reason,
+          });
+        }
+        const cost = estimateExecGas(m, opts);
         if (count >= opts.maxMessagesPerReport || (gas + cost > opts.gasBudget && count > 0)) break;
+        if (decision.kind === 'ok') ledger.consume(source, decision);
         picked.push(i);
         gas += cost;
         count++;

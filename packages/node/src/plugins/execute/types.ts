@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import type { EVM2AnyRampMessage } from '@openccip/sdk';
+import type { AggregateLimit, InboundLimit } from './limits.js';
 
 /** What the execute plugin reads; the node implements it over the chains and its store. */
 export interface ExecutePluginDeps {
@@ -11,6 +12,16 @@ export interface ExecutePluginDeps {
   readMessages(source: bigint, minSeqNr: bigint, maxSeqNr: bigint): Promise<EVM2AnyRampMessage[] | undefined>;
   /** Execution states (0 untouched, 1 in progress, 2 success, 3 failure) of the given messages on the destination. */
   readExecutionStates(source: bigint, seqNrs: readonly bigint[]): Promise<number[]>;
+  /**
+   * The inbound buckets (now) of the destination pools of `tokens` for messages from `source`; tokens whose pool
+   * has no readable limit are left out. Optional: without it the plugin does not defer rate-limited messages.
+   */
+  readInboundLimits?(source: bigint, tokens: readonly Address[]): Promise<InboundLimit[]>;
+  /**
+   * The OffRamp interceptor's USD aggregate bucket for `source` and the prices of those of `tokens` it counts;
+   * undefined when there is no interceptor. Optional.
+   */
+  readAggregateLimit?(source: bigint, tokens: readonly Address[]): Promise<AggregateLimit | undefined>;
 }
 
 export interface PendingRoot {
@@ -40,9 +51,17 @@ export const DEFAULT_EXECUTE_OPTIONS: ExecutePluginOptions = {
 
 export interface ExecuteObservation {
   roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; untouched: bigint[] }[];
+  /** Inbound buckets of the tokens the untouched messages carry, as this node read them this round. */
+  limits?: InboundLimit[];
+  /** The USD aggregate buckets (per source) and token prices this node read this round. */
+  aggregates?: AggregateLimit[];
 }
 
 export interface ExecuteOutcome {
   /** Agreed roots and, per root, the seqNrs f+1 nodes saw untouched, in execution order. */
   roots: { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint; pending: bigint[] }[];
+  /** Agreed (median of ≥ 2f+1 views) enabled inbound buckets: the report defers what they cannot cover. */
+  limits?: InboundLimit[];
+  /** Agreed USD aggregate buckets per source, with the agreed prices of the tokens they count. */
+  aggregates?: AggregateLimit[];
 }

@@ -32,8 +32,10 @@ export interface DevnetOptions {
   nodeLogLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** RMN node processes (default 3, fSign = (n-1)/2 rounded down; 0 = none). */
   rmnNodes?: number;
-  /** RMNRemote's heartbeat timeout on every chain (default 0 = off): no heartbeat for this long curses the chain. */
+  /** RMNRemote's heartbeat timeout on every chain (default 60 with RMN nodes, 0 = off): no heartbeat for this long curses the chain. */
   heartbeatTimeoutSec?: number;
+  /** Lanes [source index, destination index] whose roots need no RMN blessing (every lane needs it by default, none without RMN nodes). */
+  unblessedLanes?: readonly (readonly [number, number])[];
   /** Seconds between RMN heartbeats (default: a third of heartbeatTimeoutSec, 0 when that is off). */
   heartbeatIntervalSec?: number;
 }
@@ -81,6 +83,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const nodes: NodeHandle[] = [];
   let rmn: RmnNodes | undefined;
   const rmnCount = opts.rmnNodes ?? 3;
+  const heartbeatTimeoutSec = opts.heartbeatTimeoutSec ?? (rmnCount > 0 ? 60 : 0);
   const stopAll = async () => {
     await Promise.all(nodes.map((x) => x.process?.stop()));
     await rmn?.stop();
@@ -99,7 +102,10 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       deployments.push(await deployCore(c, { chainSelector: entry.selector, permissionlessExecutionThresholdSeconds: 3600 }));
     }
     log(`opening ${k * (k - 1)} lanes`);
-    for (const src of deployments) for (const dst of deployments) if (src !== dst) await connectLane(src, dst, { rmnVerification: false });
+    const unblessed = (i: number, j: number) => rmnCount === 0 || (opts.unblessedLanes ?? []).some(([a, b]) => a === i && b === j);
+    for (const [i, src] of deployments.entries()) {
+      for (const [j, dst] of deployments.entries()) if (src !== dst) await connectLane(src, dst, { rmnVerification: !unblessed(i, j) });
+    }
 
     // Test tokens (BnM, LnR) on every chain and lane; the DON prices them from its config.
     const t0 = Date.now();
@@ -144,16 +150,16 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
       rmn = await startRmnNodes(deployments, {
         count: rmnCount,
         fSign: Math.floor((rmnCount - 1) / 2),
-        heartbeatIntervalSec: opts.heartbeatIntervalSec ?? Math.ceil((opts.heartbeatTimeoutSec ?? 0) / 3),
+        heartbeatIntervalSec: opts.heartbeatIntervalSec ?? Math.ceil(heartbeatTimeoutSec / 3),
         dir,
         depth,
         logLevel: opts.nodeLogLevel,
         log,
       });
     }
-    if ((opts.heartbeatTimeoutSec ?? 0) > 0) {
+    if (heartbeatTimeoutSec > 0) {
       if (!rmn) throw new Error('heartbeatTimeoutSec needs RMN nodes (rmnNodes > 0) to send heartbeats');
-      for (const d of deployments) await send(d.clients, d.contracts.rmnRemote, rmnRemoteAbi, 'setHeartbeatTimeout', [opts.heartbeatTimeoutSec!]);
+      for (const d of deployments) await send(d.clients, d.contracts.rmnRemote, rmnRemoteAbi, 'setHeartbeatTimeout', [heartbeatTimeoutSec]);
     }
     // From now on blocks come on a clock, like a real chain.
     if (blockTime > 0) {

@@ -4,10 +4,13 @@ import { CliError } from '../errors.js';
 
 export const devnetHelp = `ccip devnet up: a local multi-chain CCIP network (anvil chains, all contracts and lanes, a DON)
 
-Usage: ccip devnet up [--chains N] [--nodes N] [--block-time S] [--finality-depth N] [--out devnet.json] [--demo]
+Usage: ccip devnet up [--chains N] [--nodes N] [--rmn-nodes N] [--heartbeat-timeout S] [--block-time S]
+                      [--finality-depth N] [--out devnet.json] [--demo]
 
   --chains N            anvil chains, chain ids from the CCIP selector registry (default 3)
   --nodes N             DON node processes, n = 3f+1 (default 4, f = 1)
+  --rmn-nodes N         RMN node processes blessing every root, fSign = (N-1)/2 (default 3; 0 = none, lanes unblessed)
+  --heartbeat-timeout S RMNRemote curses a chain that got no RMN heartbeat for S seconds (default 60; 0 = off)
   --block-time S        seconds per block once deployed (default 1; 0 = a block per transaction)
   --finality-depth N    confirmations before the DON reads a message (default 2)
   --out PATH            where devnet.json is written (default ./devnet.json); node data and logs go in .devnet/ beside it
@@ -22,6 +25,8 @@ export function parseDevnetOptions(argv: readonly string[]) {
     {
       chains: { type: 'string' },
       nodes: { type: 'string' },
+      'rmn-nodes': { type: 'string' },
+      'heartbeat-timeout': { type: 'string' },
       'block-time': { type: 'string' },
       'finality-depth': { type: 'string' },
       out: { type: 'string' },
@@ -44,6 +49,8 @@ export function parseDevnetOptions(argv: readonly string[]) {
     options: {
       chains: int('chains', 2),
       nodes: int('nodes', 4),
+      rmnNodes: int('rmn-nodes', 0),
+      heartbeatTimeoutSec: int('heartbeat-timeout', 0),
       blockTime: int('block-time', 0),
       finalityDepth: int('finality-depth', 0),
       out: flag(args, 'out'),

@@ -140,7 +140,23 @@ describe('commit outcome with RMN blessings', () => {
     const tooLong = rootOf(SRC, ONRAMP, 5n, leaves(0, 4));
     await rejects({ blessedRoots: [tooLong], rmnSignatures: await sign(rmnKeys.slice(0, 2), [tooLong]) }, /only 3 leaves are f\+1-agreed/);
     const wrongStart = rootOf(SRC, ONRAMP, 6n, leaves(1, 3));
-    await rejects({ blessedRoots: [wrongStart], rmnSignatures: await sign(rmnKeys.slice(0, 2), [wrongStart]) }, /agreed next seqNr is 5/);
+    await rejects({ blessedRoots: [wrongStart], rmnSignatures: await sign(rmnKeys.slice(0, 2), [wrongStart]) }, /fewer than f\+1 nodes see 6 as the next seqNr/);
+  });
+
+  it('accepts a blessed root on the next seqNr f+1 nodes report while the DON is split by a landing commit', async () => {
+    // Two nodes already see seqNr 5-7 committed (next 8, two newer leaves); two do not yet.
+    const ahead = (): CommitObservation => ({ ...obs(), sources: obs().sources.map((s) => (s.chainSelector === SRC ? { ...s, nextSeqNr: 8n, leaves: leaves(3, 5) } : s)) });
+    const split = [obs(), obs(), ahead(), ahead()];
+    const next = rootOf(SRC, ONRAMP, 8n, leaves(3, 5));
+    const rmnSignatures = await sign(rmnKeys.slice(0, 2), [next]);
+    const o = commitOutcome(split, sources, 1, DEFAULT_COMMIT_OPTIONS, { blessedRoots: [next], rmnSignatures });
+    const checked = await verifyOutcomeBlessing(o, domain, config);
+    expect(checked.rejected).toBeUndefined();
+    expect(checked.outcome.roots.filter((r) => r.blessed).map((r) => [r.minSeqNr, r.maxSeqNr])).toEqual([[8n, 9n]]);
+    // One node ahead is not enough: f+1 must report that next seqNr.
+    const reasons: string[] = [];
+    commitOutcome([obs(), obs(), obs(), ahead()], sources, 1, DEFAULT_COMMIT_OPTIONS, { blessedRoots: [next], rmnSignatures }, (r) => reasons.push(r));
+    expect(reasons.join()).toMatch(/fewer than f\+1 nodes see 8/);
   });
 
   it('rejects roots for lanes that do not take blessed roots, unknown sources, wrong OnRamps or repeated sources', async () => {

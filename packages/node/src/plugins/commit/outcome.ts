@@ -18,18 +18,19 @@ export function commitOutcome(
   onBlessingRejected: (reason: string) => void = () => {},
 ): CommitOutcome {
   const agreed = new Map<bigint, AgreedLeaves>();
+  const viewsOf = (source: bigint) => observations.flatMap((o) => o.sources.filter((s) => s.chainSelector === source));
   for (const source of sources) {
-    const views = observations.flatMap((o) => o.sources.filter((s) => s.chainSelector === source.chainSelector));
-    const a = agreedLeaves(views, f, opts.maxLeavesPerRoot);
+    const a = agreedLeaves(viewsOf(source.chainSelector), f, opts.maxLeavesPerRoot);
     if (a) agreed.set(source.chainSelector, a);
   }
+  const agreedAt = (source: bigint, next: bigint) => agreedLeaves(viewsOf(source), f, opts.maxLeavesPerRoot, next);
 
   // Blessed roots come only from the leader's query and only if they are exactly what f+1 nodes saw; the RMN
   // signatures over them are checked in verifyOutcomeBlessing (signature recovery is async).
   const roots: CommitOutcome['roots'] = [];
   let rmnSignatures: CommitOutcome['rmnSignatures'] = [];
   if (query) {
-    const problem = blessedRootsProblem(query, agreed, sources, opts);
+    const problem = blessedRootsProblem(query, agreedAt, sources, opts);
     if (problem === undefined) {
       roots.push(...query.blessedRoots.map((r) => ({ ...r, blessed: true })));
       rmnSignatures = query.rmnSignatures;
@@ -87,14 +88,26 @@ interface AgreedLeaves {
   leaves: Hex[];
 }
 
-/** The next seqNr f+1 nodes agree on and the leaves f+1 of those agree on, position by position from it. */
-function agreedLeaves(views: readonly CommitObservation['sources'][number][], f: number, max: number): AgreedLeaves | undefined {
-  const next = agreedValue(
-    views.map((v) => v.nextSeqNr),
-    f + 1,
-  );
+/**
+ * The next seqNr f+1 nodes agree on and the leaves f+1 of those agree on, position by position from it. With
+ * `at`, the views that report that next seqNr instead (f+1 of them needed): while a commit lands, nodes can
+ * briefly split between the old and the new next seqNr, and a blessed root names which one it builds on.
+ */
+function agreedLeaves(
+  views: readonly CommitObservation['sources'][number][],
+  f: number,
+  max: number,
+  at?: bigint,
+): AgreedLeaves | undefined {
+  const next =
+    at ??
+    agreedValue(
+      views.map((v) => v.nextSeqNr),
+      f + 1,
+    );
   if (next === undefined) return undefined;
   const aligned = views.filter((v) => v.nextSeqNr === next);
+  if (aligned.length < f + 1) return undefined;
   const leaves: Hex[] = [];
   for (let i = 0; i < max; i++) {
     const leaf = agreedValue(
@@ -109,12 +122,12 @@ function agreedLeaves(views: readonly CommitObservation['sources'][number][], f:
 
 /**
  * Why the query's blessed roots cannot be committed, or undefined: each must be for a distinct source that
- * requires blessing, with its OnRamp, start at the agreed next seqNr and be the merkle root of the f+1-agreed
- * leaves over exactly its interval. All or nothing: the RMN signatures cover the whole list.
+ * requires blessing, with its OnRamp, start at a next seqNr f+1 nodes report and be the merkle root of the leaves
+ * f+1 of those agree on over exactly its interval (the OffRamp rejects a root that does not start at its next seqNr). All or nothing: the RMN signatures cover the whole list.
  */
 function blessedRootsProblem(
   query: CommitQuery,
-  agreed: ReadonlyMap<bigint, AgreedLeaves>,
+  agreedAt: (source: bigint, next: bigint) => AgreedLeaves | undefined,
   sources: readonly CommitSource[],
   opts: CommitPluginOptions,
 ): string | undefined {
@@ -129,9 +142,8 @@ function blessedRootsProblem(
     if (!source.requiresBlessing) return `${at}: lane does not take blessed roots`;
     if (source.onRamp.toLowerCase() !== r.onRamp.toLowerCase()) return `${at}: onRamp ${r.onRamp} is not the lane's ${source.onRamp}`;
     if (r.maxSeqNr < r.minSeqNr || r.maxSeqNr - r.minSeqNr >= BigInt(opts.maxLeavesPerRoot)) return `${at}: bad interval`;
-    const a = agreed.get(r.chainSelector);
-    if (!a) return `${at}: no f+1 agreement on the next seqNr`;
-    if (a.next !== r.minSeqNr) return `${at}: agreed next seqNr is ${a.next}`;
+    const a = agreedAt(r.chainSelector, r.minSeqNr);
+    if (!a) return `${at}: fewer than f+1 nodes see ${r.minSeqNr} as the next seqNr`;
     const len = Number(r.maxSeqNr - r.minSeqNr) + 1;
     if (a.leaves.length < len) return `${at}: only ${a.leaves.length} leaves are f+1-agreed`;
     if (getMerkleRoot(a.leaves.slice(0, len)).toLowerCase() !== r.merkleRoot.toLowerCase()) {

@@ -9,7 +9,7 @@ import { generateRmnKeys, serializeRmnConfig, writeRmnKeystore, type RmnConfig, 
 import { freePort } from './anvil.js';
 import { setRmnConfig, type ChainDeployment } from './deploy.js';
 import { toDevnetChain } from './devnetFile.js';
-import { startProcess, type ManagedProcess } from './processes.js';
+import { NODE_PROCESS_V8_FLAGS, startProcess, type ManagedProcess } from './processes.js';
 
 const require = createRequire(import.meta.url);
 
@@ -147,11 +147,11 @@ export async function startRmnNodes(deployments: readonly ChainDeployment[], opt
         },
         async restart() {
           await handle.process?.stop();
-          handle.process = startProcess(name, process.execPath, [bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
+          handle.process = startProcess(name, process.execPath, [...NODE_PROCESS_V8_FLAGS, bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
           await waitReady(handle);
         },
       };
-      handle.process = startProcess(name, process.execPath, [bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
+      handle.process = startProcess(name, process.execPath, [...NODE_PROCESS_V8_FLAGS, bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
       nodes.push(handle);
     }
     await Promise.all(nodes.map((n) => waitReady(n)));

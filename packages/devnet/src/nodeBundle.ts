@@ -6,13 +6,13 @@ import { build } from 'esbuild';
 const require = createRequire(import.meta.url);
 
 /**
- * Bundles the DON node into one ES module (packages/node/dist/openccip-node.mjs). A node process started from
- * it needs about 70 MB less memory than one that compiles its TypeScript through tsx at start, and starts faster.
+ * Bundles a node package's src/cli.ts into one ES module (<package>/dist/<name>.mjs). A process started from it
+ * needs about 70 MB less memory than one that compiles its TypeScript through tsx at start, and starts faster.
  * Built fresh on every devnet start (under a second), so it never runs stale code.
  */
-export async function buildNodeBundle(): Promise<string> {
-  const pkg = dirname(require.resolve('@openccip/node/package.json'));
-  const out = join(pkg, 'dist', 'openccip-node.mjs');
+async function buildBundle(packageName: string, name: string, external: string[] = []): Promise<string> {
+  const pkg = dirname(require.resolve(`${packageName}/package.json`));
+  const out = join(pkg, 'dist', `${name}.mjs`);
   const tmp = `${out}.${process.pid}.tmp.mjs`;
   await build({
     entryPoints: [join(pkg, 'src', 'cli.ts')],
@@ -21,8 +21,7 @@ export async function buildNodeBundle(): Promise<string> {
     format: 'esm',
     target: 'node20',
     outfile: tmp,
-    // Native addon: loaded from node_modules at run time.
-    external: ['better-sqlite3'],
+    external,
     // Bundled CommonJS dependencies call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
@@ -30,3 +29,9 @@ export async function buildNodeBundle(): Promise<string> {
   renameSync(tmp, out); // atomic: concurrent devnets never run a half-written bundle
   return out;
 }
+
+/** The DON node bundle (packages/node/dist/openccip-node.mjs); better-sqlite3, a native addon, loads at run time. */
+export const buildNodeBundle = (): Promise<string> => buildBundle('@openccip/node', 'openccip-node', ['better-sqlite3']);
+
+/** The RMN node bundle (packages/rmn/dist/openccip-rmn.mjs). */
+export const buildRmnBundle = (): Promise<string> => buildBundle('@openccip/rmn', 'openccip-rmn');

@@ -1,17 +1,15 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { build } from 'esbuild';
 import { encodeAbiParameters, keccak256, parseEther, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAddress } from 'viem/accounts';
 import { generateRmnKeys, serializeRmnConfig, writeRmnKeystore, type RmnConfig, type RmnKeys } from '@openccip/rmn';
 import { freePort } from './anvil.js';
 import { setRmnConfig, type ChainDeployment } from './deploy.js';
 import { toDevnetChain } from './devnetFile.js';
+import { buildRmnBundle } from './nodeBundle.js';
 import { NODE_PROCESS_V8_FLAGS, startProcess, type ManagedProcess } from './processes.js';
 
-const require = createRequire(import.meta.url);
 
 /** The env variable RMN processes read their keystore password from. */
 export const RMN_PASSWORD_ENV = 'OPENCCIP_RMN_KEYSTORE_PASSWORD';
@@ -51,28 +49,6 @@ export interface RmnNodes {
   configDigest: Hex;
   keys: RmnKeys[];
   stop(): Promise<void>;
-}
-
-/**
- * Bundles the RMN node into one ES module (packages/rmn/dist/openccip-rmn.mjs), like the DON node's bundle: less
- * memory and a faster start than tsx. Built fresh on every start.
- */
-export async function buildRmnBundle(): Promise<string> {
-  const pkg = dirname(require.resolve('@openccip/rmn/package.json'));
-  const out = join(pkg, 'dist', 'openccip-rmn.mjs');
-  const tmp = `${out}.${process.pid}.tmp.mjs`;
-  await build({
-    entryPoints: [join(pkg, 'src', 'cli.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: tmp,
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  renameSync(tmp, out);
-  return out;
 }
 
 /**

@@ -172,7 +172,13 @@ export async function readClient(chain: CliChain): Promise<ReadClient> {
 export async function writeClients(chain: CliChain, key: Hex): Promise<ChainWriteClients> {
   const reader = await readClient(chain);
   const rpcUrl = requireRpc(chain);
-  const wallet = createWalletClient({ chain: viemChain(chain, rpcUrl), transport: http(rpcUrl, { retryCount: 1, timeout: 15_000 }), account: privateKeyToAccount(key) });
+  // viem's default 4 s polling made every receipt wait (e.g. one per chain in `ccip curse`) take 4 s or more.
+  const wallet = createWalletClient({
+    chain: viemChain(chain, rpcUrl),
+    transport: http(rpcUrl, { retryCount: 1, timeout: 15_000 }),
+    account: privateKeyToAccount(key),
+    pollingInterval: 250,
+  });
   return { public: reader, wallet };
 }
 

@@ -223,6 +223,15 @@ async function main(): Promise<void> {
     console.log(`\nper process (CPU: percent of one core, mean over the phase; RSS: max of 1 s samples and VmHWM)\n`);
     console.log(table(procTable));
     console.log(`\nnode CPU mean per phase: ${procRows.map((p, i) => `${p.phase} ${nodeCpu[i]!.toFixed(1)}%`).join(', ')}`);
+    // CPU per executed message: less sensitive to a busy machine than msg/s (which is what the nodes' CPU buys).
+    if (throughput && throughput.executed > 0) {
+      const tp = procRows.find((p) => p.phase === 'throughput')!;
+      const perMsg = (prefix: string) => (1000 * tp.figures.filter((f) => f.name.startsWith(prefix)).reduce((s, f) => s + f.cpuSeconds, 0)) / throughput!.executed;
+      console.log(
+        `CPU per executed message (throughput phase incl. drain, all nodes of a kind): DON ${perMsg('node-').toFixed(2)} ms` +
+          `${devnet.rmn ? `, RMN ${perMsg('rmn-').toFixed(2)} ms` : ''}, anvils ${perMsg('anvil ').toFixed(2)} ms`,
+      );
+    }
     if (devnet.rmn) console.log(`RMN node CPU mean per phase: ${procRows.map((p, i) => `${p.phase} ${rmnCpu[i]!.toFixed(1)}%`).join(', ')}`);
     for (const p of procRows) {
       console.log(

@@ -12,6 +12,7 @@ import {
 import { executeOutcome } from '../src/plugins/execute/outcome.js';
 import { createExecutePlugin } from '../src/plugins/execute/plugin.js';
 import { buildExecuteReport, VerifiedRootCache } from '../src/plugins/execute/report.js';
+import { LeafCache } from '../src/runtime/leafCache.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
 
 const DEST = 3379446385462418246n;
@@ -117,6 +118,34 @@ describe('execute report', () => {
     expect(reads).toBe(2); // one per root (two sources), not per round
     expect(second!.report).toBe(first!.report);
     expect(first!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
+  });
+
+  it('takes leaves the commit side already hashed (shared LeafCache), with the same report', async () => {
+    const d = deps();
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const leaves = new LeafCache();
+    // The commit side hashed lane A's messages already: those are hits, lane B's are hashed here once.
+    for (const m of A.msgs) leaves.leaf(m.header.messageId, encodeAbiParameters([{ type: 'address' }], [onRampOf(SRC_A)]), () => getLeafHash(toAny2EVMMessage(m), encodeAbiParameters([{ type: 'address' }], [onRampOf(SRC_A)])));
+    let hashed = 0;
+    const shared: ExecutePluginDeps = {
+      ...d,
+      leafHash: (m, onRamp) => leaves.leaf(m.header.messageId, onRamp, () => (hashed++, getLeafHash(m, onRamp))),
+    };
+    const built = await buildExecuteReport(1n, outcome, shared, DEFAULT_EXECUTE_OPTIONS);
+    expect(hashed).toBe(B.msgs.length);
+    expect(leaves.size).toBe(A.msgs.length + B.msgs.length);
+    expect(built!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
+  });
+
+  it('a leaf cache is keyed by lane too and drops its oldest entries at its bound', () => {
+    const cache = new LeafCache(2);
+    const id = keccak256(toHex('m'));
+    expect(cache.leaf(id, '0x01', () => '0xaa')).toBe('0xaa');
+    expect(cache.leaf(id, '0x02', () => '0xbb')).toBe('0xbb');
+    expect(cache.leaf(id, '0x01', () => '0xcc')).toBe('0xaa');
+    cache.leaf(keccak256(toHex('n')), '0x01', () => '0xdd');
+    expect(cache.size).toBe(2);
+    expect(cache.leaf(id, '0x01', () => '0xee')).toBe('0xee'); // the oldest went first
   });
 
   it('leaves out a root whose stored messages do not hash to it', async () => {

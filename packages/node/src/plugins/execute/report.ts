@@ -89,7 +89,7 @@ export async function buildExecuteReport(
         const messages = await deps.readMessages(source, root.minSeqNr, root.maxSeqNr);
         if (!messages || messages.length !== Number(root.maxSeqNr - root.minSeqNr + 1n)) continue;
         const exec = messages.map((m) => toAny2EVMMessage(m));
-        const leaves = exec.map((m) => getLeafHash(m, onRamp));
+        const leaves = exec.map((m) => (deps.leafHash ? deps.leafHash(m, onRamp) : getLeafHash(m, onRamp)));
         const layers = getMerkleLayers(leaves);
         if (layers[layers.length - 1]![0] !== root.merkleRoot) {
           log.error('execute: stored messages do not match the committed root', {

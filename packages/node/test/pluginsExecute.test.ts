@@ -173,6 +173,35 @@ describe('execute plugin', () => {
     for (const l of [A, B]) for (const m of l.msgs) states.set(`${m.header.sourceChainSelector}:${m.header.sequenceNumber}`, 2);
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
   });
+
+  it('reads one execution state while the report is untouched, the others only once that one is done', async () => {
+    const states = new Map<string, number>();
+    const d = deps(states);
+    let reads = 0;
+    const counting: ExecutePluginDeps = { ...d, readExecutionStates: async (s, seqNrs) => ((reads += seqNrs.length), d.readExecutionStates(s, seqNrs)) };
+    const plugin = createExecutePlugin(counting, 1);
+    const ctx = { instance: 'execute:1', seqNr: 1n, epoch: 0, leader: 0 };
+    const observation = await plugin.observation(ctx, '0x');
+    const outcome = plugin.outcome(ctx, '0x', [0, 1].map((observer) => ({ observer, observation })));
+    const [report] = await plugin.reports(1n, outcome);
+    const decoded = decodeExecutionReports(report!.report);
+    const seqNrs = decoded.flatMap((r) => r.messages.map((m) => `${r.sourceChainSelector}:${m.header.sequenceNumber}`));
+    expect(seqNrs.length).toBe(A.msgs.length + B.msgs.length);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+    expect(reads).toBe(1);
+    // All but the last message done (by another transmitter): still worth sending, found by reading the rest.
+    for (const k of seqNrs.slice(0, -1)) states.set(k, 2);
+    reads = 0;
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+    expect(reads).toBe(seqNrs.length);
+    states.set(seqNrs.at(-1)!, 3);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+    // A report this node did not build (decoded instead of remembered) gives the same answers.
+    const other = createExecutePlugin(d, 1);
+    expect(await other.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+    states.delete(seqNrs[0]!);
+    expect(await other.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+  });
 });
 
 async function obsOf(d: ExecutePluginDeps): Promise<ExecuteObservation> {

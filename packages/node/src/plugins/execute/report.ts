@@ -65,7 +65,7 @@ export async function buildExecuteReport(
   log: Logger = noopLogger,
   cache?: VerifiedRootCache,
   deferrals: OnceLog = new OnceLog(log),
-): Promise<{ report: Hex; count: number } | undefined> {
+): Promise<{ report: Hex; count: number; seqNrs: { source: bigint; seqNrs: bigint[] }[] } | undefined> {
   const onRampOf = new Map(deps.sources.map((s) => [s.chainSelector, encodeAbiParameters([{ type: 'address' }], [s.onRamp])]));
   const sources = [...new Set(outcome.roots.map((r) => r.chainSelector))];
   if (sources.length === 0) return undefined;
@@ -159,5 +159,9 @@ export async function buildExecuteReport(
     }
   }
   if (reports.length === 0) return undefined;
-  return { report: encodeExecutionReports(reports), count };
+  return {
+    report: encodeExecutionReports(reports),
+    count,
+    seqNrs: reports.map((r) => ({ source: r.sourceChainSelector, seqNrs: r.messages.map((m) => m.header.sequenceNumber) })),
+  };
 }

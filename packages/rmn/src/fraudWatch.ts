@@ -1,6 +1,12 @@
 import type { Hex } from 'viem';
 import { offRampAbi, type MerkleRoot } from '@openccip/sdk';
 import { checkRoot } from './blessing.js';
+
+type WatchedEvent = Extract<(typeof offRampAbi)[number], { type: 'event'; name: 'CommitReportAccepted' | 'ExecutionStateChanged' }>;
+/** The two OffRamp events fraud watch reads: viem hashes every ABI event's signature per log to match it. */
+const WATCHED_EVENTS = offRampAbi.filter(
+  (x): x is WatchedEvent => x.type === 'event' && (x.name === 'CommitReportAccepted' || x.name === 'ExecutionStateChanged'),
+);
 import type { ChainAccess } from './chain.js';
 import { errorMessage, type Logger } from './log.js';
 import type { SourceReader } from './sourceReader.js';
@@ -99,7 +105,7 @@ export class FraudWatch {
     while (scanned < fin.number) {
       const from = scanned + 1n;
       const to = from + this.deps.chunk - 1n < fin.number ? from + this.deps.chunk - 1n : fin.number;
-      const logs = await dest.public.getContractEvents({ address: dest.cfg.contracts.offRamp, abi: offRampAbi, fromBlock: from, toBlock: to, strict: true });
+      const logs = await dest.public.getContractEvents({ address: dest.cfg.contracts.offRamp, abi: WATCHED_EVENTS, fromBlock: from, toBlock: to, strict: true });
       for (const l of logs) {
         if (l.eventName === 'CommitReportAccepted') {
           const a = l.args as { blessedMerkleRoots: readonly MerkleRoot[]; unblessedMerkleRoots: readonly MerkleRoot[] };

@@ -8,7 +8,7 @@
  * moment the destination block with its ExecutionStateChanged(SUCCESS) was first seen (both polled every 50 ms by
  * this process), and the part after the send block became final (block + depth seen) is the protocol overhead.
  * Throughput: many senders at a heavy offered rate; executed messages/s over the load window after a warm-up.
- * Node CPU and RSS come from /proc/<pid>/stat and /proc/<pid>/status, sampled every second.
+ * DON and RMN node CPU and RSS come from /proc/<pid>/stat and /proc/<pid>/status, sampled every second.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
 
     const sampler = new ProcSampler([
       ...devnet.nodes.map((n) => ({ name: n.name, pid: n.process.child.pid! })),
+      ...(devnet.rmn?.nodes ?? []).map((r) => ({ name: r.name, pid: r.process.child.pid! })),
       ...devnet.anvils.map((a, i) => ({ name: `anvil ${chains[i]!.name}`, pid: a.process.pid! })),
       { name: 'bench (load + watchers)', pid: process.pid },
     ]);
@@ -215,12 +216,23 @@ async function main(): Promise<void> {
       ]);
     }
     const nodeCpu = procRows.map((p) => mean(p.figures.filter((f) => f.name.startsWith('node-')).map((f) => f.meanCpuPercent)));
+    const rmnCpu = procRows.map((p) => mean(p.figures.filter((f) => f.name.startsWith('rmn-')).map((f) => f.meanCpuPercent)));
 
     console.log(`\nOpenCCIP latency/throughput benchmark — ${CHAINS} chains, ${NODES} nodes, ${BLOCK_TIME} s blocks, finality depth ${DEPTH}, ${lanes.length} lanes\n`);
     console.log(table(rows));
     console.log(`\nper process (CPU: percent of one core, mean over the phase; RSS: max of 1 s samples and VmHWM)\n`);
     console.log(table(procTable));
     console.log(`\nnode CPU mean per phase: ${procRows.map((p, i) => `${p.phase} ${nodeCpu[i]!.toFixed(1)}%`).join(', ')}`);
+    // CPU per executed message: less sensitive to a busy machine than msg/s (which is what the nodes' CPU buys).
+    if (throughput && throughput.executed > 0) {
+      const tp = procRows.find((p) => p.phase === 'throughput')!;
+      const perMsg = (prefix: string) => (1000 * tp.figures.filter((f) => f.name.startsWith(prefix)).reduce((s, f) => s + f.cpuSeconds, 0)) / throughput!.executed;
+      console.log(
+        `CPU per executed message (throughput phase incl. drain, all nodes of a kind): DON ${perMsg('node-').toFixed(2)} ms` +
+          `${devnet.rmn ? `, RMN ${perMsg('rmn-').toFixed(2)} ms` : ''}, anvils ${perMsg('anvil ').toFixed(2)} ms`,
+      );
+    }
+    if (devnet.rmn) console.log(`RMN node CPU mean per phase: ${procRows.map((p, i) => `${p.phase} ${rmnCpu[i]!.toFixed(1)}%`).join(', ')}`);
     for (const p of procRows) {
       console.log(
         `machine during ${p.phase}: ${p.machine.cores} cores ${p.machine.busyPercent.toFixed(0)}% busy; processes outside this benchmark used ` +

@@ -7,6 +7,8 @@ export interface ProcFigures {
   pid: number;
   /** Mean CPU over the window, percent of one core. */
   meanCpuPercent: number;
+  /** CPU time over the window, seconds. */
+  cpuSeconds: number;
   /** Highest resident set seen in a sample (VmRSS), MB. */
   maxRssMb: number;
   /** The kernel's own peak (VmHWM) at the last sample, MB: catches spikes between samples. */
@@ -95,6 +97,7 @@ export class ProcSampler {
             name: p.name,
             pid: p.pid,
             meanCpuPercent: cpu,
+            cpuSeconds: first && last ? (last.ticks - first.ticks) / CLOCK_TICKS : Number.NaN,
             maxRssMb: Math.max(0, ...list.map((s) => s.rss)) / MB,
             peakRssMb: (last?.hwm ?? 0) / MB,
           };

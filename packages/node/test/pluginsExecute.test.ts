@@ -12,6 +12,7 @@ import {
 import { executeOutcome } from '../src/plugins/execute/outcome.js';
 import { createExecutePlugin } from '../src/plugins/execute/plugin.js';
 import { buildExecuteReport, VerifiedRootCache } from '../src/plugins/execute/report.js';
+import { LeafCache } from '../src/runtime/leafCache.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
 
 const DEST = 3379446385462418246n;
@@ -119,6 +120,34 @@ describe('execute report', () => {
     expect(first!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
   });
 
+  it('takes leaves the commit side already hashed (shared LeafCache), with the same report', async () => {
+    const d = deps();
+    const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
+    const leaves = new LeafCache();
+    // The commit side hashed lane A's messages already: those are hits, lane B's are hashed here once.
+    for (const m of A.msgs) leaves.leaf(m.header.messageId, encodeAbiParameters([{ type: 'address' }], [onRampOf(SRC_A)]), () => getLeafHash(toAny2EVMMessage(m), encodeAbiParameters([{ type: 'address' }], [onRampOf(SRC_A)])));
+    let hashed = 0;
+    const shared: ExecutePluginDeps = {
+      ...d,
+      leafHash: (m, onRamp) => leaves.leaf(m.header.messageId, onRamp, () => (hashed++, getLeafHash(m, onRamp))),
+    };
+    const built = await buildExecuteReport(1n, outcome, shared, DEFAULT_EXECUTE_OPTIONS);
+    expect(hashed).toBe(B.msgs.length);
+    expect(leaves.size).toBe(A.msgs.length + B.msgs.length);
+    expect(built!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
+  });
+
+  it('a leaf cache is keyed by lane too and drops its oldest entries at its bound', () => {
+    const cache = new LeafCache(2);
+    const id = keccak256(toHex('m'));
+    expect(cache.leaf(id, '0x01', () => '0xaa')).toBe('0xaa');
+    expect(cache.leaf(id, '0x02', () => '0xbb')).toBe('0xbb');
+    expect(cache.leaf(id, '0x01', () => '0xcc')).toBe('0xaa');
+    cache.leaf(keccak256(toHex('n')), '0x01', () => '0xdd');
+    expect(cache.size).toBe(2);
+    expect(cache.leaf(id, '0x01', () => '0xee')).toBe('0xee'); // the oldest went first
+  });
+
   it('leaves out a root whose stored messages do not hash to it', async () => {
     const d = deps();
     const outcome = executeOutcome([await obsOf(d), await obsOf(d)], 1);
@@ -143,6 +172,35 @@ describe('execute plugin', () => {
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
     for (const l of [A, B]) for (const m of l.msgs) states.set(`${m.header.sourceChainSelector}:${m.header.sequenceNumber}`, 2);
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+  });
+
+  it('reads one execution state while the report is untouched, the others only once that one is done', async () => {
+    const states = new Map<string, number>();
+    const d = deps(states);
+    let reads = 0;
+    const counting: ExecutePluginDeps = { ...d, readExecutionStates: async (s, seqNrs) => ((reads += seqNrs.length), d.readExecutionStates(s, seqNrs)) };
+    const plugin = createExecutePlugin(counting, 1);
+    const ctx = { instance: 'execute:1', seqNr: 1n, epoch: 0, leader: 0 };
+    const observation = await plugin.observation(ctx, '0x');
+    const outcome = plugin.outcome(ctx, '0x', [0, 1].map((observer) => ({ observer, observation })));
+    const [report] = await plugin.reports(1n, outcome);
+    const decoded = decodeExecutionReports(report!.report);
+    const seqNrs = decoded.flatMap((r) => r.messages.map((m) => `${r.sourceChainSelector}:${m.header.sequenceNumber}`));
+    expect(seqNrs.length).toBe(A.msgs.length + B.msgs.length);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+    expect(reads).toBe(1);
+    // All but the last message done (by another transmitter): still worth sending, found by reading the rest.
+    for (const k of seqNrs.slice(0, -1)) states.set(k, 2);
+    reads = 0;
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
+    expect(reads).toBe(seqNrs.length);
+    states.set(seqNrs.at(-1)!, 3);
+    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+    // A report this node did not build (decoded instead of remembered) gives the same answers.
+    const other = createExecutePlugin(d, 1);
+    expect(await other.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+    states.delete(seqNrs[0]!);
+    expect(await other.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { ocrReportDigest, reportContext, signOcrReport } from '@openccip/sdk';
-import { hexToBytes, recoverAddress, type Hex } from 'viem';
+import { hexToBytes, keccak256, recoverAddress, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { createOffchainSigner, createOnchainSigner } from '../src/keys/signers.js';
@@ -20,6 +20,8 @@ describe('onchain signer', () => {
     const sdk = await signOcrReport([keys[0]!], report, ctx);
     expect([sig.r, sig.s]).toEqual([sdk.rs[0], sdk.ss[0]]);
     expect(sig.yParity).toBe(hexToBytes(sdk.rawVs)[0]);
+    // By the report's hash (what the consensus instance uses): the same signature.
+    expect(await signer.signReportHash(digest, 42n, keccak256(report))).toEqual(sig);
     // another seqNr is another digest
     const other = await signer.signReport(digest, 43n, report);
     expect(other.r).not.toBe(sig.r);

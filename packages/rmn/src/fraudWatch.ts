@@ -1,6 +1,12 @@
 import type { Hex } from 'viem';
 import { offRampAbi, type MerkleRoot } from '@openccip/sdk';
 import { checkRoot } from './blessing.js';
+
+type WatchedEvent = Extract<(typeof offRampAbi)[number], { type: 'event'; name: 'CommitReportAccepted' | 'ExecutionStateChanged' }>;
+/** The two OffRamp events fraud watch reads: viem hashes every ABI event's signature per log to match it. */
+const WATCHED_EVENTS = offRampAbi.filter(
+  (x): x is WatchedEvent => x.type === 'event' && (x.name === 'CommitReportAccepted' || x.name === 'ExecutionStateChanged'),
+);
 import type { ChainAccess } from './chain.js';
 import { errorMessage, type Logger } from './log.js';
 import type { SourceReader } from './sourceReader.js';
@@ -14,6 +20,11 @@ interface CommittedRoot {
   firstSeenMs: number;
   /** The source blocks (number → hash) holding its messages, once verified. */
   blocks?: Map<bigint, Hex>;
+  /**
+   * Its verified leaves (index seqNr − minSeqNr), kept as long as `blocks`: executions are checked against them
+   * without asking the source reader (a finality read and an RPC call per executed message otherwise).
+   */
+  leaves?: Hex[];
 }
 
 interface Execution {
@@ -94,7 +105,7 @@ export class FraudWatch {
     while (scanned < fin.number) {
       const from = scanned + 1n;
       const to = from + this.deps.chunk - 1n < fin.number ? from + this.deps.chunk - 1n : fin.number;
-      const logs = await dest.public.getContractEvents({ address: dest.cfg.contracts.offRamp, abi: offRampAbi, fromBlock: from, toBlock: to, strict: true });
+      const logs = await dest.public.getContractEvents({ address: dest.cfg.contracts.offRamp, abi: WATCHED_EVENTS, fromBlock: from, toBlock: to, strict: true });
       for (const l of logs) {
         if (l.eventName === 'CommitReportAccepted') {
           const a = l.args as { blessedMerkleRoots: readonly MerkleRoot[]; unblessedMerkleRoots: readonly MerkleRoot[] };
@@ -139,6 +150,7 @@ export class FraudWatch {
           if (check.ok) {
             c.status = 'verified';
             c.blocks = new Map(check.sent!.map((s) => [s.blockNumber, s.blockHash]));
+            c.leaves = check.sent!.map((s) => s.leaf!);
             this.verified++;
             this.deps.log.info('committed root verified', ctx);
           } else if (check.code === 'not-finalized') {
@@ -184,8 +196,10 @@ export class FraudWatch {
     this.executions = waiting;
   }
 
-  /** The verified leaf of seqNr in `root` (from the source reader; undefined when it cannot be read now). */
+  /** The verified leaf of seqNr in `root` (kept from verification, else from the source reader; undefined when it cannot be read now). */
   private async leafOf(root: CommittedRoot, seqNr: bigint): Promise<Hex | undefined> {
+    const kept = root.leaves?.[Number(seqNr - root.root.minSeqNr)];
+    if (kept !== undefined) return kept;
     const src = this.deps.sources.get(root.root.sourceChainSelector)!;
     try {
       const r = await src.interval(root.dest, seqNr, seqNr);
@@ -207,7 +221,10 @@ export class FraudWatch {
       for (const c of relying) {
         for (const [n, h] of c.blocks!) if (n >= low) blocks.set(n, h);
         // Blocks that fell out of the window are never re-checked: forget them (bounded memory).
-        if (![...c.blocks!.keys()].some((n) => n >= low)) c.blocks = undefined;
+        if (![...c.blocks!.keys()].some((n) => n >= low)) {
+          c.blocks = undefined;
+          c.leaves = undefined;
+        }
       }
       let changedAt: bigint | undefined;
       try {
@@ -224,10 +241,12 @@ export class FraudWatch {
       src.rewind(changedAt);
       for (const c of relying) {
         if (!c.blocks || ![...c.blocks.keys()].some((n) => n >= changedAt!)) continue;
+        c.leaves = undefined; // until re-derived: executions meanwhile go through the source reader
         try {
           const check = await checkRoot(src, c.dest, c.root);
           if (check.ok) {
             c.blocks = new Map(check.sent!.map((s) => [s.blockNumber, s.blockHash]));
+            c.leaves = check.sent!.map((s) => s.leaf!);
             this.deps.log.info('committed root still matches after the reorg', { chain: c.dest, source: src.selector, root: c.root.merkleRoot });
           } else {
             c.status = 'fraud';

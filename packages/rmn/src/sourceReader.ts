@@ -17,6 +17,9 @@ export type IntervalResult =
   /** The source has not finalized every sequence number of the interval; `finalizedNext` is its finalized next seqNr. */
   | { status: 'not-finalized'; finalizedNext: bigint };
 
+/** Only CCIPMessageSent: viem hashes every ABI event's signature per log to match it (the OnRamp has many). */
+const SENT_EVENT = onRampAbi.filter((x): x is Extract<(typeof onRampAbi)[number], { type: 'event'; name: 'CCIPMessageSent' }> => x.type === 'event' && x.name === 'CCIPMessageSent');
+
 /** Per-lane cap of cached leaves; older ones are re-read from the chain on demand. */
 const DEFAULT_MAX_LEAVES_PER_LANE = 100_000;
 
@@ -74,7 +77,7 @@ export class SourceReader {
   private async readLogs(fromBlock: bigint, toBlock: bigint, dest?: bigint, seqNrs?: bigint[]) {
     const logs = await this.chain.public.getContractEvents({
       address: this.chain.cfg.contracts.onRamp,
-      abi: onRampAbi,
+      abi: SENT_EVENT,
       eventName: 'CCIPMessageSent',
       args: dest === undefined ? undefined : { destChainSelector: dest, sequenceNumber: seqNrs },
       fromBlock,

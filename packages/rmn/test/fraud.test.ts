@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keccak256, toHex } from 'viem';
 import { RMN_API_PATHS, chainCurseSubject, getMerkleRoot, postRmnRequest, rmnCurseDigest, rmnRemoteAbi, signRmnDigest, type CurseVote } from '@openccip/sdk';
-import { commitMessages, getSentMessages, leavesOf, merkleRootOf } from '@openccip/devnet';
+import { commitMessages, executeMessages, getSentMessages, leavesOf, merkleRootOf } from '@openccip/devnet';
 import type { RmnNode } from '../src/index.js';
 import { mine, sendMessages, setupHarness, startNodes, waitFor, type Harness } from './helpers.js';
 
@@ -42,10 +42,41 @@ describe('RMN fraud watch', () => {
     await expect(postRmnRequest(nodes[0]!.url, RMN_API_PATHS.curseVote, {}, outsider)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
+  it('checks executions of a verified root against its kept leaves: no source read per executed message', async () => {
+    const fromBlock = await h.pair.a.clients.public.getBlockNumber();
+    await sendMessages(h, 3, 'honest');
+    await mine(h, 3);
+    const sent = await getSentMessages(h.pair.relay, fromBlock + 1n);
+    expect(sent).toHaveLength(3);
+    const before = nodes.map((n) => n.fraudWatch.status().verifiedIntervals);
+    await commitMessages(h.pair.relay, sent, { blessed: false });
+    await mine(h, 3);
+    for (const [i, n] of nodes.entries()) await waitFor('honest root verified', async () => n.fraudWatch.status().verifiedIntervals > before[i]!, 15_000);
+    const src = nodes[0]!.sources.get(h.pair.a.chainSelector)!;
+    const interval = src.interval.bind(src);
+    let reads = 0;
+    src.interval = (...args) => (reads++, interval(...args));
+    try {
+      await executeMessages(h.pair.relay, sent, sent);
+      const execBlock = await h.pair.b.clients.public.getBlockNumber();
+      await mine(h, 3);
+      const dest = h.pair.b.chainSelector.toString();
+      // The tick that scanned past the execution settles it before the next one starts.
+      await waitFor('execution block scanned', async () => BigInt(nodes[0]!.fraudWatch.status().destHeads[dest] ?? '0') >= execBlock, 15_000);
+      await waitFor('executions settled', async () => nodes[0]!.fraudWatch.status().pendingExecutions === 0, 15_000);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(reads).toBe(0);
+      expect(await isCursed()).toBe(false);
+    } finally {
+      src.interval = interval;
+    }
+  });
+
   it('re-derives a forged committed root, votes, and fSign+1 votes curse the source on the destination within a few blocks', async () => {
+    const fromBlock = await h.pair.a.clients.public.getBlockNumber();
     await sendMessages(h, 3, 'fraud');
     await mine(h, 3);
-    const sent = await getSentMessages(h.pair.relay);
+    const sent = await getSentMessages(h.pair.relay, fromBlock + 1n);
     const leaves = leavesOf(h.pair.relay, sent);
     leaves[2] = keccak256(toHex('forged message'));
     const forged = { ...merkleRootOf(h.pair.relay, sent), merkleRoot: getMerkleRoot(leaves) };

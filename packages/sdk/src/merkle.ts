@@ -63,8 +63,12 @@ export function getMerkleRoot(leaves: readonly Hex[]): Hex {
  * tree order, as the execution report's messages must be) belong to the tree of `leaves`.
  * Verify it with the proven leaves `indices.map(i => leaves[i])`.
  */
-export function getMultiProof(leaves: readonly Hex[], indices: readonly number[]): MerkleMultiProof {
-  const layers = getMerkleLayers(leaves);
+export function getMultiProof(
+  leaves: readonly Hex[],
+  indices: readonly number[],
+  /** getMerkleLayers(leaves) if the caller has it: one tree proven several times is then hashed once. */
+  layers: readonly (readonly Hex[])[] = getMerkleLayers(leaves),
+): MerkleMultiProof {
   if (indices.length === 0) throw new MerkleTreeError('prove at least one leaf');
   indices.forEach((index, i) => {
     if (!Number.isInteger(index) || index < 0 || index >= leaves.length) {

@@ -87,6 +87,17 @@ describe('multi-proofs', () => {
     expect(all.proofs).toEqual([]);
     expect(all.proofFlagBits).toBe((1n << 255n) - 1n);
   });
+  test('a proof from prebuilt layers equals one built from the leaves, and the layers are not changed', () => {
+    for (const n of [1, 2, 7, 256]) {
+      const leaves = leavesOf(n);
+      const layers = getMerkleLayers(leaves);
+      const before = JSON.stringify(layers);
+      for (const indices of [[0], [n - 1], leaves.map((_, i) => i).filter((i) => i % 3 === 0)]) {
+        expect(getMultiProof(leaves, indices, layers)).toEqual(getMultiProof(leaves, indices));
+      }
+      expect(JSON.stringify(layers)).toBe(before);
+    }
+  });
   test('single leaf of a single-leaf tree: no proof, no flags', () => {
     expect(getMultiProof([leaf(0)], [0])).toEqual({ proofs: [], proofFlagBits: 0n });
     expect(getMultiProofRoot([leaf(0)], [], 0n)).toBe(leaf(0));

@@ -603,9 +603,9 @@ class Instance implements InternalInstance {
           this.log.debug('plugin declined to sign report', { seqNr, index, info: report.info });
           continue;
         }
-        const sig = await this.deps.onchainSigner.signReport(this.cfg.configDigest, seqNr, report.report);
+        const reportHash = round.reportHashes[index]!; // keccak256(report.report), computed once per round
+        const sig = await this.deps.onchainSigner.signReportHash(this.cfg.configDigest, seqNr, reportHash);
         if (this.stopped) return;
-        const reportHash = round.reportHashes[index]!;
         this.sendToAll({ type: 'reportSignature', instance: this.id, seqNr, index, reportHash, r: sig.r, s: sig.s, yParity: sig.yParity }, true);
       } catch (err) {
         this.log.warn('could not sign report', { seqNr, index, epoch: epochOf(seqNr), error: errorText(err) });

@@ -83,6 +83,8 @@ export interface ContractTransmitter {
 export interface OnchainSigner {
   address: Hex;
   signReport(configDigest: Hex, seqNr: bigint, report: Hex): Promise<Omit<ReportSignature, 'signer'>>;
+  /** signReport for a report known by its keccak256 (the instance hashes each report once per round). */
+  signReportHash(configDigest: Hex, seqNr: bigint, reportHash: Hex): Promise<Omit<ReportSignature, 'signer'>>;
 }
 
 /** Signs and verifies protocol messages between nodes (the same OCR key; peers know each other's address). */

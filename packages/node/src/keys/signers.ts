@@ -1,6 +1,6 @@
-import { ocrReportDigest, reportContext } from '@openccip/sdk';
 import { concat, getAddress, isAddress, keccak256, recoverAddress, serializeSignature, toBytes, type Address, type Hex } from 'viem';
 import { privateKeyToAddress, sign } from 'viem/accounts';
+import { ocrDigestFromReportHash } from '../consensus/payloads.js';
 import type { OffchainSigner, OnchainSigner, OracleId } from '../consensus/types.js';
 
 /**
@@ -20,14 +20,16 @@ export function offchainDigest(payload: Uint8Array): Hex {
 
 export function createOnchainSigner(ocrKey: Hex): OnchainSigner {
   const address = privateKeyToAddress(ocrKey);
+  const signReportHash: OnchainSigner['signReportHash'] = async (configDigest, seqNr, reportHash) => {
+    // The OCR3 digest keccak256(keccak256(report) ‖ configDigest ‖ seqNr), as the OffRamp computes it.
+    const sig = await sign({ hash: ocrDigestFromReportHash(reportHash, configDigest, seqNr), privateKey: ocrKey });
+    // viem's sign returns low-s signatures with yParity set; the OffRamp uses v = 27 + yParity.
+    return { r: sig.r, s: sig.s, yParity: sig.yParity ?? Number((sig.v ?? 27n) - 27n) };
+  };
   return {
     address,
-    async signReport(configDigest, seqNr, report) {
-      const hash = ocrReportDigest(report, reportContext(configDigest, seqNr));
-      const sig = await sign({ hash, privateKey: ocrKey });
-      // viem's sign returns low-s signatures with yParity set; the OffRamp uses v = 27 + yParity.
-      return { r: sig.r, s: sig.s, yParity: sig.yParity ?? Number((sig.v ?? 27n) - 27n) };
-    },
+    signReport: (configDigest, seqNr, report) => signReportHash(configDigest, seqNr, keccak256(report)),
+    signReportHash,
   };
 }
 

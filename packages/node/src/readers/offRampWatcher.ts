@@ -2,6 +2,15 @@ import type { Address, Hex, PublicClient } from 'viem';
 import { offRampAbi } from '@openccip/sdk';
 import { noopLogger, type Logger } from '../log.js';
 
+type WatchedEvent = Extract<(typeof offRampAbi)[number], { type: 'event'; name: 'CommitReportAccepted' | 'ExecutionStateChanged' }>;
+/**
+ * Just the two events the watcher handles: viem matches every log against the ABI's events by hashing each
+ * event signature in turn, and the log filter then asks the node for these two only.
+ */
+const WATCHED_EVENTS = offRampAbi.filter(
+  (x): x is WatchedEvent => x.type === 'event' && (x.name === 'CommitReportAccepted' || x.name === 'ExecutionStateChanged'),
+);
+
 export interface CommittedRoot {
   sourceChainSelector: bigint;
   merkleRoot: Hex;
@@ -48,7 +57,7 @@ export class OffRampWatcher {
       const to = this.nextBlock + this.chunk - 1n < latest ? this.nextBlock + this.chunk - 1n : latest;
       const logs = await this.client.getContractEvents({
         address: this.offRamp,
-        abi: offRampAbi,
+        abi: WATCHED_EVENTS,
         fromBlock: this.nextBlock,
         toBlock: to,
         strict: true,

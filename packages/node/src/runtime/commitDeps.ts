@@ -3,6 +3,7 @@ import { decodeEVM2AnyRampMessage, feeQuoterAbi, getLeafHash, offRampAbi, toAny2
 import type { ChainClient } from '../chain/rpc.js';
 import type { CommitPluginDeps, CommitRmnDeps, CommitSource, PriceObservation } from '../plugins/commit/types.js';
 import type { MessageStore } from '../store/types.js';
+import { LeafCache } from './leafCache.js';
 
 export interface LaneSource extends CommitSource {
   /** abi.encode(onRamp): the bytes the OffRamp hashes into the leaf metadata. */
@@ -42,13 +43,13 @@ export interface CommitDepsInput {
   tokenUsd: ReadonlyMap<string, bigint>;
   /** RMN blessing (RMNRemote config, RMN nodes to ask). */
   rmn?: CommitRmnDeps;
+  /** Leaves shared with the execute instance of the same destination (default: a cache of its own). */
+  leaves?: LeafCache;
 }
-
-const LEAF_CACHE_MAX = 50_000;
 
 /** CommitPluginDeps over the destination chain (OffRamp, FeeQuoter), the other chains' gas prices and the message store. */
 export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
-  const leafCache = new Map<Hex, Hex>(); // messageId → leaf: hashing is the observation's main cost
+  const leafCache = input.leaves ?? new LeafCache(); // hashing is the observation's main cost
   const onRampBytes = new Map(input.sources.map((s) => [s.chainSelector, s.onRampBytes]));
 
   return {
@@ -73,13 +74,7 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
       const leaves: Hex[] = [];
       for (const [i, m] of stored.entries()) {
         if (m.seqNr !== fromSeqNr + BigInt(i)) break; // only a contiguous run from the next expected seqNr
-        let leaf = leafCache.get(m.messageId);
-        if (!leaf) {
-          leaf = getLeafHash(toAny2EVMMessage(decodeEVM2AnyRampMessage(m.encoded)), bytes);
-          if (leafCache.size >= LEAF_CACHE_MAX) leafCache.delete(leafCache.keys().next().value!);
-          leafCache.set(m.messageId, leaf);
-        }
-        leaves.push(leaf);
+        leaves.push(leafCache.leaf(m.messageId, bytes, () => getLeafHash(toAny2EVMMessage(decodeEVM2AnyRampMessage(m.encoded)), bytes)));
       }
       return leaves;
     },

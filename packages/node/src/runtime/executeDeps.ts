@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { decodeEVM2AnyRampMessage, offRampAbi, type EVM2AnyRampMessage } from '@openccip/sdk';
+import { decodeEVM2AnyRampMessage, getLeafHash, offRampAbi, type EVM2AnyRampMessage } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
 import type { ExecutePluginDeps } from '../plugins/execute/types.js';
 import { createAggregateLimitReader } from '../readers/aggregateLimit.js';
@@ -7,6 +7,7 @@ import { createInboundLimitReader } from '../readers/inboundLimits.js';
 import { noopLogger, type Logger } from '../log.js';
 import type { OffRampWatcher } from '../readers/offRampWatcher.js';
 import type { MessageStore } from '../store/types.js';
+import { LeafCache } from './leafCache.js';
 
 export interface ExecuteDepsInput {
   destChainSelector: bigint;
@@ -20,6 +21,8 @@ export interface ExecuteDepsInput {
    * With it, the plugin defers transfers the pools' or the interceptor's inbound limits cannot cover yet.
    */
   tokenAdminRegistry?: Address;
+  /** Leaves the commit instance of the same destination already hashed (default: a cache of its own). */
+  leaves?: LeafCache;
   log?: Logger;
 }
 
@@ -31,9 +34,11 @@ export function createExecuteDeps(input: ExecuteDepsInput): ExecutePluginDeps {
   const aggregate = input.tokenAdminRegistry
     ? createAggregateLimitReader({ client: input.destClient, offRamp: input.offRamp, log: input.log ?? noopLogger })
     : undefined;
+  const leaves = input.leaves ?? new LeafCache();
   return {
     destChainSelector: input.destChainSelector,
     sources: input.sources,
+    leafHash: (m, onRampBytes) => leaves.leaf(m.header.messageId, onRampBytes, () => getLeafHash(m, onRampBytes)),
 
     async readPending(source) {
       await input.watcher.refresh();

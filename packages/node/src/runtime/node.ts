@@ -18,6 +18,7 @@ import { openSqliteStore } from '../store/sqlite.js';
 import { createLibp2pTransport } from '../transport/libp2p.js';
 import { createCommitDeps, readSources } from './commitDeps.js';
 import { createExecuteDeps } from './executeDeps.js';
+import { LeafCache } from './leafCache.js';
 import { every, type Loop } from './loop.js';
 import { createNodePrices } from './prices.js';
 import { createOffRampTransmitter } from './transmitter.js';
@@ -129,6 +130,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         deltaStage: timing.deltaStage,
       });
 
+      const leaves = new LeafCache(); // this destination's commit and execute hash the same messages
       const destPrices = prices.forDestination({ client: destClient, chainSelector: dest.chainSelector, contracts: dest.contracts });
       const commitDeps = destPrices.live(createCommitDeps({
         destChainSelector: dest.chainSelector,
@@ -137,6 +139,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         feeQuoter: dest.contracts.feeQuoter,
         sources,
         messages: store.messages,
+        leaves,
         gasPriceChains: destPrices.gasPriceChains,
         tokenUsd: destPrices.tokenUsd,
         rmn: {
@@ -167,6 +170,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         watcher,
         messages: store.messages,
         tokenAdminRegistry: dest.contracts.tokenAdminRegistry,
+        leaves,
         log: instLog.child({ plugin: 'execute' }),
       });
       await host.startInstance(

@@ -27,6 +27,8 @@ export function createExecutePlugin(
   const verifiedRoots = new VerifiedRootCache();
   const rootTokens = new RootTokenCache();
   const deferrals = new OnceLog(log);
+  // The (source, seqNrs) of the reports this node built, so accepting and transmitting them needs no ABI decoding.
+  const built = new ReportSeqNrs();
 
   return {
     async query() {
@@ -63,25 +65,32 @@ export function createExecutePlugin(
     },
 
     async reports(seqNr, outcome: Hex) {
-      const built = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log, verifiedRoots, deferrals);
-      return built ? [{ report: built.report, info: `execute dest=${dest} messages=${built.count}` }] : [];
+      const r = await buildExecuteReport(seqNr, decodeExecuteOutcome(outcome), deps, options, log, verifiedRoots, deferrals);
+      if (!r) return [];
+      built.set(r.report, r.seqNrs);
+      return [{ report: r.report, info: `execute dest=${dest} messages=${r.count}` }];
     },
 
     async shouldAcceptAttestedReport(_seqNr, r) {
-      for (const report of decodeExecutionReports(r.report)) {
-        inflight.add(report.messages.map((m) => `${report.sourceChainSelector}:${m.header.sequenceNumber}`));
-      }
+      for (const { source, seqNrs } of built.get(r.report)) inflight.add(seqNrs.map((s) => `${source}:${s}`));
       inflight.prune();
       return true;
     },
 
-    /** Another transmitter may have executed these already: send only if something is still untouched. */
+    /**
+     * Another transmitter may have executed these already: send only if something is still untouched. Usually
+     * nothing is executed yet and the first message's state answers; the others are read only when it is done.
+     */
     async shouldTransmitAcceptedReport(_seqNr, r) {
-      for (const report of decodeExecutionReports(r.report)) {
-        const states = await deps.readExecutionStates(
-          report.sourceChainSelector,
-          report.messages.map((m) => m.header.sequenceNumber),
-        );
+      const reports = built.get(r.report).filter((x) => x.seqNrs.length > 0);
+      const first = reports[0];
+      if (!first) return false;
+      const [state] = await deps.readExecutionStates(first.source, first.seqNrs.slice(0, 1));
+      if (state === UNTOUCHED) return true;
+      for (const [i, { source, seqNrs }] of reports.entries()) {
+        const rest = i === 0 ? seqNrs.slice(1) : seqNrs;
+        if (rest.length === 0) continue;
+        const states = await deps.readExecutionStates(source, rest);
         if (states.some((s) => s === UNTOUCHED)) return true;
       }
       return false;
@@ -123,6 +132,25 @@ export function createExecutePlugin(
       ...(deps.readInboundLimits ? { limits: limits.slice(0, MAX_LIMITS) } : {}),
       ...(aggregates.length > 0 ? { aggregates } : {}),
     };
+  }
+}
+
+/** Per execution report (by its bytes): the source and seqNrs of each of its per-source reports. */
+class ReportSeqNrs {
+  private readonly reports = new Map<Hex, { source: bigint; seqNrs: bigint[] }[]>();
+  constructor(private readonly max = 16) {}
+
+  set(report: Hex, seqNrs: { source: bigint; seqNrs: bigint[] }[]): void {
+    if (this.reports.size >= this.max) this.reports.delete(this.reports.keys().next().value!);
+    this.reports.set(report, seqNrs);
+  }
+
+  /** Remembered for a report this node built, else decoded from the report. */
+  get(report: Hex): { source: bigint; seqNrs: bigint[] }[] {
+    return (
+      this.reports.get(report) ??
+      decodeExecutionReports(report).map((x) => ({ source: x.sourceChainSelector, seqNrs: x.messages.map((m) => m.header.sequenceNumber) }))
+    );
   }
 }
 

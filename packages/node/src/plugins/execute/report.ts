@@ -3,7 +3,7 @@ import {
   type Any2EVMRampMessage,
   encodeExecutionReports,
   getLeafHash,
-  getMerkleRoot,
+  getMerkleLayers,
   getMultiProof,
   toAny2EVMMessage,
   type EVM2AnyRampMessage,
@@ -23,10 +23,12 @@ function estimateExecGas(exec: Any2EVMRampMessage, opts: ExecutePluginOptions): 
   return opts.perMessageOverheadGas + Number(exec.gasLimit) + tokenGas + 16 * size(exec.data);
 }
 
-/** A committed root's messages as the OffRamp sees them and their leaves, checked against the root once. */
+/** A committed root's messages as the OffRamp sees them, their leaves and merkle tree, checked against the root once. */
 interface VerifiedRoot {
   messages: Any2EVMRampMessage[];
   leaves: Hex[];
+  /** getMerkleLayers(leaves): every report's multi-proof for this root comes from it without re-hashing the tree. */
+  layers: Hex[][];
 }
 
 /**
@@ -63,7 +65,7 @@ export async function buildExecuteReport(
   log: Logger = noopLogger,
   cache?: VerifiedRootCache,
   deferrals: OnceLog = new OnceLog(log),
-): Promise<{ report: Hex; count: number } | undefined> {
+): Promise<{ report: Hex; count: number; seqNrs: { source: bigint; seqNrs: bigint[] }[] } | undefined> {
   const onRampOf = new Map(deps.sources.map((s) => [s.chainSelector, encodeAbiParameters([{ type: 'address' }], [s.onRamp])]));
   const sources = [...new Set(outcome.roots.map((r) => r.chainSelector))];
   if (sources.length === 0) return undefined;
@@ -87,8 +89,9 @@ export async function buildExecuteReport(
         const messages = await deps.readMessages(source, root.minSeqNr, root.maxSeqNr);
         if (!messages || messages.length !== Number(root.maxSeqNr - root.minSeqNr + 1n)) continue;
         const exec = messages.map((m) => toAny2EVMMessage(m));
-        const leaves = exec.map((m) => getLeafHash(m, onRamp));
-        if (getMerkleRoot(leaves) !== root.merkleRoot) {
+        const leaves = exec.map((m) => (deps.leafHash ? deps.leafHash(m, onRamp) : getLeafHash(m, onRamp)));
+        const layers = getMerkleLayers(leaves);
+        if (layers[layers.length - 1]![0] !== root.merkleRoot) {
           log.error('execute: stored messages do not match the committed root', {
             source: source.toString(),
             dest: deps.destChainSelector.toString(),
@@ -98,10 +101,10 @@ export async function buildExecuteReport(
           });
           continue;
         }
-        verified = { messages: exec, leaves };
+        verified = { messages: exec, leaves, layers };
         cache?.set(key, verified);
       }
-      const { messages, leaves } = verified;
+      const { messages, leaves, layers } = verified;
       const picked: number[] = [];
       for (const s of root.pending) {
         const i = Number(s - root.minSeqNr);
@@ -142,7 +145,7 @@ export async function buildExecuteReport(
         count++;
       }
       if (picked.length > 0) {
-        const { proofs, proofFlagBits } = getMultiProof(leaves, picked);
+        const { proofs, proofFlagBits } = getMultiProof(leaves, picked, layers);
         const execMsgs = picked.map((i) => messages[i]!);
         reports.push({
           sourceChainSelector: source,
@@ -156,5 +159,9 @@ export async function buildExecuteReport(
     }
   }
   if (reports.length === 0) return undefined;
-  return { report: encodeExecutionReports(reports), count };
+  return {
+    report: encodeExecutionReports(reports),
+    count,
+    seqNrs: reports.map((r) => ({ source: r.sourceChainSelector, seqNrs: r.messages.map((m) => m.header.sequenceNumber) })),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem';
-import type { EVM2AnyRampMessage } from '@openccip/sdk';
+import type { Any2EVMRampMessage, EVM2AnyRampMessage } from '@openccip/sdk';
 import type { AggregateLimit, InboundLimit } from './limits.js';
 
 /** What the execute plugin reads; the node implements it over the chains and its store. */
@@ -10,6 +10,11 @@ export interface ExecutePluginDeps {
   readPending(source: bigint): Promise<PendingRoot[]>;
   /** All finalized messages source → dest with seqNr in [min, max], or undefined if this node lacks any of them. */
   readMessages(source: bigint, minSeqNr: bigint, maxSeqNr: bigint): Promise<EVM2AnyRampMessage[] | undefined>;
+  /**
+   * The merkle leaf of a message read by readMessages (abi-encoded OnRamp of its lane), where the node may
+   * already hold it from committing. Optional: getLeafHash otherwise.
+   */
+  leafHash?(message: Any2EVMRampMessage, onRampBytes: Hex): Hex;
   /** Execution states (0 untouched, 1 in progress, 2 success, 3 failure) of the given messages on the destination. */
   readExecutionStates(source: bigint, seqNrs: readonly bigint[]): Promise<number[]>;
   /**

@@ -11,7 +11,7 @@ import { connectLane, deployCore, setOcrConfigs, type ChainDeployment } from './
 import { toDevnetChain, type DevnetFile } from './devnetFile.js';
 import { DEVNET_TOKEN_USD, deployDevnetAggregateLimits, deployDevnetTokens, devnetTokensFile } from './devnetTokens.js';
 import { buildNodeBundle } from './nodeBundle.js';
-import { NODE_PROCESS_V8_FLAGS, startProcess, type ManagedProcess } from './processes.js';
+import { nodeProcessFlags, startProcess, type ManagedProcess } from './processes.js';
 import { startRmnNodes, type RmnNodes } from './rmnNodes.js';
 import { send } from './tx.js';
 
@@ -172,7 +172,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     const nodeBin = await buildNodeBundle();
     const spawnNode = (i: number) => {
       const h = nodes[i]!;
-      h.process = startProcess(h.name, process.execPath, [...NODE_PROCESS_V8_FLAGS, nodeBin, '--config', h.configPath], {
+      h.process = startProcess(h.name, process.execPath, [...nodeProcessFlags(), nodeBin, '--config', h.configPath], {
         env: { OPENCCIP_KEYSTORE_PASSWORD: password },
         logFile: h.logFile,
       });

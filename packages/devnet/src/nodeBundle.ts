@@ -30,8 +30,11 @@ async function buildBundle(packageName: string, name: string, external: string[]
   return out;
 }
 
+/** tiny-secp256k1 reads its WebAssembly file next to its own module at run time. */
+const RUNTIME_LOADED = ['tiny-secp256k1'];
+
 /** The DON node bundle (packages/node/dist/openccip-node.mjs); better-sqlite3, a native addon, loads at run time. */
-export const buildNodeBundle = (): Promise<string> => buildBundle('@openccip/node', 'openccip-node', ['better-sqlite3']);
+export const buildNodeBundle = (): Promise<string> => buildBundle('@openccip/node', 'openccip-node', ['better-sqlite3', ...RUNTIME_LOADED]);
 
 /** The RMN node bundle (packages/rmn/dist/openccip-rmn.mjs). */
-export const buildRmnBundle = (): Promise<string> => buildBundle('@openccip/rmn', 'openccip-rmn');
+export const buildRmnBundle = (): Promise<string> => buildBundle('@openccip/rmn', 'openccip-rmn', RUNTIME_LOADED);

@@ -18,6 +18,15 @@ export interface ManagedProcess {
  */
 export const NODE_PROCESS_V8_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=192'] as const;
 
+/**
+ * Node flags for a DON or RMN node process: NODE_PROCESS_V8_FLAGS plus any in OPENCCIP_NODE_FLAGS (space
+ * separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them; NODE_OPTIONS refuses such flags).
+ */
+export function nodeProcessFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = (env.OPENCCIP_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+  return [...NODE_PROCESS_V8_FLAGS, ...extra];
+}
+
 /** Starts a child process whose stdout/stderr go to `logFile`; it is killed if this process exits. */
 export function startProcess(name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; logFile: string }): ManagedProcess {
   const log: WriteStream = createWriteStream(opts.logFile, { flags: 'a' });

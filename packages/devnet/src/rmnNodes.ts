@@ -8,7 +8,7 @@ import { freePort } from './anvil.js';
 import { setRmnConfig, type ChainDeployment } from './deploy.js';
 import { toDevnetChain } from './devnetFile.js';
 import { buildRmnBundle } from './nodeBundle.js';
-import { NODE_PROCESS_V8_FLAGS, startProcess, type ManagedProcess } from './processes.js';
+import { nodeProcessFlags, startProcess, type ManagedProcess } from './processes.js';
 
 
 /** The env variable RMN processes read their keystore password from. */
@@ -123,11 +123,11 @@ export async function startRmnNodes(deployments: readonly ChainDeployment[], opt
         },
         async restart() {
           await handle.process?.stop();
-          handle.process = startProcess(name, process.execPath, [...NODE_PROCESS_V8_FLAGS, bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
+          handle.process = startProcess(name, process.execPath, [...nodeProcessFlags(), bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
           await waitReady(handle);
         },
       };
-      handle.process = startProcess(name, process.execPath, [...NODE_PROCESS_V8_FLAGS, bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
+      handle.process = startProcess(name, process.execPath, [...nodeProcessFlags(), bin, '--config', configPath], { env: { [RMN_PASSWORD_ENV]: password }, logFile });
       nodes.push(handle);
     }
     await Promise.all(nodes.map((n) => waitReady(n)));

@@ -12,3 +12,4 @@ export * from './actions/index.js';
 export * from './messageCodec.js';
 export * from './rmn.js';
 export * from './rmnApi.js';
+export * from './crypto/index.js';

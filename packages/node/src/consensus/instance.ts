@@ -546,8 +546,9 @@ class Instance implements InternalInstance {
     }
     if (this.stopped || this.epoch !== epoch || seqNr <= this.highestPreparedSeqNr) return;
     const hash = reportsHash(reports);
-    // The safety point: once recorded, this node never prepares or signs another report set for this seqNr.
-    const recorded = await this.deps.store.recordSignature(this.id, seqNr, hash);
+    // The safety point: once recorded, this node never prepares or signs another report set for this seqNr. An
+    // empty set signs nothing, so nothing signed later can conflict with it: no durable write (an fsync) for it.
+    const recorded = reports.length === 0 || (await this.deps.store.recordSignature(this.id, seqNr, hash));
     this.highestPreparedSeqNr = seqNr > this.highestPreparedSeqNr ? seqNr : this.highestPreparedSeqNr;
     if (!recorded) {
       this.log.warn('refusing a proposal: a different report set was already signed for this seqNr', { seqNr, epoch, from, reportsHash: hash });

@@ -1,0 +1,9 @@
+export { keccak256, keccakReady } from './keccak.js';
+export {
+  SECP256K1_HALF_N,
+  parseSignature65,
+  recoverDigestSigner,
+  serializeSignature65,
+  signDigest,
+  type RecoverableSignature,
+} from './secp256k1.js';

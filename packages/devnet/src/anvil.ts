@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { foundryBinary } from './foundryBinary.js';
+import { killOnExit } from './processes.js';
 
 export interface AnvilOptions {
   chainId: number;
@@ -40,10 +41,7 @@ export async function startAnvil(opts: AnvilOptions): Promise<Anvil> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // An anvil must not outlive the process that started it, whatever way that process ends.
-  const onExit = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
-  process.once('exit', onExit);
-  void exited.then(() => process.removeListener('exit', onExit));
+  killOnExit(child, exited); // an anvil must not outlive the process that started it
   const rpcUrl = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 10_000;

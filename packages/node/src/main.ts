@@ -1,3 +1,4 @@
+import { keccakReady } from '@openccip/sdk';
 import { loadNodeConfig } from './config/load.js';
 import { readKeystore } from './keys/keystore.js';
 import { createLogger } from './log.js';
@@ -20,6 +21,8 @@ export async function run(argv: string[]): Promise<number> {
     if (password === undefined) throw new Error(`keystore password: environment variable ${config.keystore.passwordEnv} is not set`);
     const keys = await readKeystore(config.keystore.path, password);
     const log = createLogger(config.name, config.logLevel ?? 'info');
+    // keccak256 uses viem's JS until its WebAssembly module has loaded: have the fast path from the first message.
+    await keccakReady;
     node = await startNode(config, keys, log);
   } catch (err) {
     process.stderr.write(`openccip-node: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,6 +1,7 @@
-import { recoverAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import {
   RMN_API_PATHS,
+  recoverDigestSigner,
   decodeSignatureResponse,
   orderRmnSignatures,
   postRmnRequest,
@@ -110,7 +111,8 @@ export class HeartbeatManager {
       others.map(async (p) => {
         const r = decodeSignatureResponse(await postRmnRequest(p.url, RMN_API_PATHS.heartbeatSign, { chainSelector: chain.selector, timestamp }, this.deps.signingKey, 3_000));
         // A bad signature from one peer would make the whole submission revert: check each.
-        const by = await recoverAddress({ hash: digest, signature: { r: r.r, s: r.s, yParity: 0 } });
+        const by = recoverDigestSigner(digest, { r: r.r, s: r.s, yParity: 0 });
+        if (by === undefined) throw new Error(`peer ${p.name} returned a signature that recovers no signer`);
         if (by.toLowerCase() !== p.signer.toLowerCase()) throw new Error(`peer ${p.name} returned a signature by ${by}`);
         return { signer: r.signer, signature: { r: r.r, s: r.s } };
       }),

@@ -1,5 +1,5 @@
 import { getAddress, type Address } from 'viem';
-import { privateKeyToAddress } from 'viem/accounts';
+import { addressFromPrivateKey, keccakReady } from '@openccip/sdk';
 import { RmnRefusal } from './errors.js';
 import { bless } from './blessing.js';
 import { ChainAccess } from './chain.js';
@@ -41,7 +41,7 @@ export class RmnNode {
 
   constructor(private readonly opts: RmnNodeOptions) {
     const { config: cfg, keys, log } = opts;
-    this.signer = privateKeyToAddress(keys.signingKey);
+    this.signer = addressFromPrivateKey(keys.signingKey);
     if (!cfg.peers.some((p) => p.signer === getAddress(this.signer))) {
       throw new Error(`this node's signer ${this.signer} is not among the configured peers (${cfg.peers.map((p) => p.signer).join(', ')})`);
     }
@@ -87,6 +87,8 @@ export class RmnNode {
 
   async start(): Promise<void> {
     const { config: cfg, keys, log } = this.opts;
+    // keccak256 uses viem's JS until its WebAssembly module has loaded: have the fast path from the first leaf.
+    await keccakReady;
     this.server = await startRmnServer(
       cfg.port,
       {

@@ -1,5 +1,5 @@
-import { recoverAddress, type Address, type Hex } from 'viem';
-import { rmnCurseDigest, type CurseVote, type RmnRemoteDomain, type SignedRmnDigest } from '@openccip/sdk';
+import type { Address, Hex } from 'viem';
+import { recoverDigestSigner, rmnCurseDigest, type CurseVote, type RmnRemoteDomain, type SignedRmnDigest } from '@openccip/sdk';
 
 /** Votes aggregate per (chain, curse generation, subject): one subject per vote so independent votes add up. */
 export function voteKey(chainSelector: bigint, generation: bigint, subject: Hex): string {
@@ -17,12 +17,9 @@ export async function checkCurseVote(vote: CurseVote, domain: RmnRemoteDomain, p
   if (vote.chainSelector !== domain.chainSelector) return { ok: false, reason: `vote for chain ${vote.chainSelector}, domain of ${domain.chainSelector}` };
   if (!peers.some((p) => p.toLowerCase() === vote.signer.toLowerCase())) return { ok: false, reason: `signer ${vote.signer} is not an RMN peer` };
   const digest = rmnCurseDigest(domain, vote.generation, vote.subjects);
-  let recovered: Address;
-  try {
-    recovered = await recoverAddress({ hash: digest, signature: { r: vote.signature.r, s: vote.signature.s, yParity: 0 } });
-  } catch {
-    return { ok: false, reason: 'signature does not recover' };
-  }
+  // v = 27, as RMNRemote.curseWithSignatures recovers it; decodeCurseVote has checked r and s are 32 bytes.
+  const recovered = recoverDigestSigner(digest, { r: vote.signature.r, s: vote.signature.s, yParity: 0 });
+  if (recovered === undefined) return { ok: false, reason: 'signature does not recover' };
   if (recovered.toLowerCase() !== vote.signer.toLowerCase()) {
     return { ok: false, reason: `signature is by ${recovered}, not ${vote.signer} (wrong generation, chain or subject?)` };
   }

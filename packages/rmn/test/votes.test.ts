@@ -35,6 +35,17 @@ describe('curse vote checks', () => {
     // a vote claiming another signer than the key that signed it
     expect((await checkCurseVote(await vote(keys[0]!, { signer: peers[1]! }), domain, peers)).ok).toBe(false);
   });
+  it('refuses a signature that recovers no key, or another key for the parity RMNRemote uses (v = 27)', async () => {
+    const v = await vote(keys[0]!);
+    const zeroR = await checkCurseVote({ ...v, signature: { ...v.signature, r: `0x${'00'.repeat(32)}` } }, domain, peers);
+    expect(zeroR).toEqual({ ok: false, reason: 'signature does not recover' });
+    // (r, n − s) is the v = 28 twin: read as v = 27 it recovers someone else
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const twin = toHex(n - BigInt(v.signature.s), { size: 32 });
+    const r = await checkCurseVote({ ...v, signature: { ...v.signature, s: twin } }, domain, peers);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.reason).toMatch(/^signature is by 0x/);
+  });
 });
 
 describe('VotePool', () => {

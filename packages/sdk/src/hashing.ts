@@ -1,4 +1,5 @@
-import { type Address, type Hex, encodeAbiParameters, hexToNumber, isHex, keccak256, size, toHex } from 'viem';
+import { type Address, type Hex, encodeAbiParameters, hexToNumber, isHex, size, toHex } from 'viem';
+import { keccak256 } from './crypto/keccak.js';
 import { any2EvmTokenTransferComponents, evm2AnyTokenTransferComponents } from './abiParams.js';
 import { decodeEvmAddress, encodeEvmAddress } from './address.js';
 import { InvalidDestExecDataError } from './errors.js';

@@ -1,5 +1,6 @@
-import { decodeAbiParameters, encodeAbiParameters, encodePacked, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem';
-import { privateKeyToAddress, sign } from 'viem/accounts';
+import { decodeAbiParameters, encodeAbiParameters, encodePacked, numberToHex, toHex, type Address, type Hex } from 'viem';
+import { keccak256 } from './crypto/keccak.js';
+import { addressFromPrivateKey, signDigest } from './crypto/secp256k1.js';
 import { commitReportParam, executionReportsParam, rmnReportParam } from './abiParams.js';
 import type { CommitReport, ExecutionReport, MerkleRoot, RmnSignature } from './types.js';
 
@@ -47,9 +48,9 @@ export interface OcrSignatures {
 export async function signOcrReport(privateKeys: readonly Hex[], report: Hex, context: ReportContext): Promise<OcrSignatures> {
   if (privateKeys.length > 32) throw new RangeError(`at most 32 OCR signatures fit rawVs, got ${privateKeys.length}`);
   const hash = ocrReportDigest(report, context);
-  const sigs = await Promise.all(privateKeys.map((privateKey) => sign({ hash, privateKey })));
+  const sigs = privateKeys.map((privateKey) => signDigest(hash, privateKey));
   const vs = new Uint8Array(32);
-  sigs.forEach((sig, i) => (vs[i] = sig.yParity ?? Number((sig.v ?? 27n) - 27n)));
+  sigs.forEach((sig, i) => (vs[i] = sig.yParity));
   return { rs: sigs.map((s) => s.r), ss: sigs.map((s) => s.s), rawVs: toHex(vs) };
 }
 
@@ -86,9 +87,9 @@ export function rmnReportDigest(r: RmnReportInput): Hex {
 
 /** An RMN signature in the v = 27 form RMNRemote requires: (r, s, 28) is the same signature as (r, n - s, 27). */
 export async function signRmnDigest(privateKey: Hex, digest: Hex): Promise<{ signer: Address; signature: RmnSignature }> {
-  const sig = await sign({ hash: digest, privateKey });
+  const sig = signDigest(digest, privateKey);
   const s = sig.yParity === 1 ? numberToHex(SECP256K1_N - BigInt(sig.s), { size: 32 }) : sig.s;
-  return { signer: privateKeyToAddress(privateKey), signature: { r: sig.r, s } };
+  return { signer: addressFromPrivateKey(privateKey), signature: { r: sig.r, s } };
 }
 
 /** Signs with each key and orders the signatures by signer address, ascending, as RMNRemote.verify requires. */

@@ -1,4 +1,5 @@
-import { encodeAbiParameters, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem';
+import { encodeAbiParameters, numberToHex, toHex, type Address, type Hex } from 'viem';
+import { keccak256 } from './crypto/keccak.js';
 import { signRmnDigest } from './reports.js';
 import type { RmnSignature } from './types.js';
 

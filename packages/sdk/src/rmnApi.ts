@@ -1,5 +1,6 @@
-import { concat, isAddress, isHex, keccak256, recoverAddress, toBytes, type Address, type Hex } from 'viem';
-import { sign } from 'viem/accounts';
+import { concat, isAddress, isHex, toBytes, type Address, type Hex } from 'viem';
+import { keccak256 } from './crypto/keccak.js';
+import { parseSignature65, recoverDigestSigner, serializeSignature65, signDigest } from './crypto/secp256k1.js';
 import { CCIPSdkError } from './errors.js';
 import type { MerkleRoot, RmnSignature } from './types.js';
 
@@ -165,7 +166,7 @@ export async function signRmnRequest(
   body: string,
   nowMs: number = Date.now(),
 ): Promise<Record<string, string>> {
-  const sig = await sign({ hash: rmnRequestDigest(path, nowMs, body), privateKey, to: 'hex' });
+  const sig = serializeSignature65(signDigest(rmnRequestDigest(path, nowMs, body), privateKey));
   return { [RMN_HEADER_TIMESTAMP]: String(nowMs), [RMN_HEADER_SIGNATURE]: sig };
 }
 
@@ -180,10 +181,13 @@ export async function recoverRmnRequestSigner(
   const ts = headers[RMN_HEADER_TIMESTAMP];
   const sig = headers[RMN_HEADER_SIGNATURE];
   if (typeof ts !== 'string' || !/^\d{1,16}$/.test(ts)) throw new CCIPSdkError('missing or bad request timestamp');
-  if (typeof sig !== 'string' || !isHex(sig) || sig.length !== 132) throw new CCIPSdkError('missing or bad request signature');
+  const parsed = typeof sig === 'string' ? parseSignature65(sig as Hex) : undefined;
+  if (parsed === undefined) throw new CCIPSdkError('missing or bad request signature');
   const t = Number(ts);
   if (Math.abs(nowMs - t) > maxSkewMs) throw new CCIPSdkError(`request timestamp ${t} is more than ${maxSkewMs} ms from now`);
-  return recoverAddress({ hash: rmnRequestDigest(path, t, body), signature: sig });
+  const signer = recoverDigestSigner(rmnRequestDigest(path, t, body), parsed);
+  if (signer === undefined) throw new CCIPSdkError('request signature recovers no signer');
+  return signer;
 }
 
 /** POSTs a signed JSON request to an RMN node; resolves with the parsed body or throws RmnApiError. */

@@ -1,5 +1,5 @@
 import type { Hex } from 'viem';
-import { keccak256 } from 'viem';
+import { keccak256 } from '@openccip/sdk';
 import type { ConsensusStore } from '../store/types.js';
 import type { Logger } from '../log.js';
 import { EpochVotes, PerSenderBook } from './books.js';

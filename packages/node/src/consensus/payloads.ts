@@ -1,4 +1,5 @@
-import { concat, encodeAbiParameters, encodePacked, hexToBytes, keccak256, numberToHex, toBytes, type Hex } from 'viem';
+import { encodeAbiParameters, encodePacked, hexToBytes, numberToHex, type Hex } from 'viem';
+import { keccak256 } from '@openccip/sdk';
 import type { ReportWithInfo } from './types.js';
 
 /**

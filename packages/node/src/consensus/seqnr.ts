@@ -1,4 +1,5 @@
-import { encodeAbiParameters, keccak256 } from 'viem';
+import { encodeAbiParameters } from 'viem';
+import { keccak256 } from '@openccip/sdk';
 import type { InstanceId, OracleId } from './types.js';
 
 /** Rounds of one epoch fit 32 bits; the epoch takes the upper 32 bits of the uint64 OCR sequence number. */

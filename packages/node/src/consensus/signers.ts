@@ -1,10 +1,8 @@
-import { isAddressEqual, keccak256, recoverAddress, type Hex } from 'viem';
+import { isAddressEqual, numberToHex, type Hex } from 'viem';
+import { SECP256K1_HALF_N, keccak256, recoverDigestSigner } from '@openccip/sdk';
 import { createOffchainSigner, createOnchainSigner } from '../keys/signers.js';
 import { ocrDigestFromReportHash } from './payloads.js';
 import type { OffchainSigner, OnchainSigner, OracleId, ReportSignature } from './types.js';
-
-/** secp256k1 order / 2: signatures above it are the malleated twin; honest signers never produce them. */
-const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
 /** The OCR key of a node, as both signers the protocol needs. `signers` is the instance's ordered signer list. */
 export function createOcrKeySigners(privateKey: Hex, signers: readonly Hex[]): { onchain: OnchainSigner; offchain: OffchainSigner } {
@@ -20,15 +18,22 @@ export async function verifyReportSignature(
   sig: Omit<ReportSignature, 'signer'>,
 ): Promise<boolean> {
   if (sig.yParity !== 0 && sig.yParity !== 1) return false;
-  const s = BigInt(sig.s);
-  if (s === 0n || s > HALF_N || BigInt(sig.r) === 0n) return false;
   try {
+    const r = BigInt(sig.r);
+    const s = BigInt(sig.s);
+    // s above n/2 is the malleated twin of a low-s signature; honest signers never produce it.
+    if (s === 0n || s > SECP256K1_HALF_N || r === 0n) return false;
     const hash = ocrDigestFromReportHash(reportHash, configDigest, seqNr);
-    const addr = await recoverAddress({ hash, signature: { r: sig.r, s: sig.s, yParity: sig.yParity } });
-    return isAddressEqual(addr, expected);
+    const addr = recoverDigestSigner(hash, { r: word(sig.r, r), s: word(sig.s, s), yParity: sig.yParity });
+    return addr !== undefined && isAddressEqual(addr, expected);
   } catch {
-    return false;
+    return false; // not hex, or wider than 32 bytes
   }
+}
+
+/** `h` (whose value is `v`) as exactly 32 bytes of hex, as the recovery wants it. */
+function word(h: Hex, v: bigint): Hex {
+  return h.length === 66 ? h : numberToHex(v, { size: 32 });
 }
 
 /** Checks an OCR3 signature on a whole report (what a contract would do), for transmitters and tests. */

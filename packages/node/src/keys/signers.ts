@@ -1,5 +1,13 @@
-import { concat, getAddress, isAddress, keccak256, recoverAddress, serializeSignature, toBytes, type Address, type Hex } from 'viem';
-import { privateKeyToAddress, sign } from 'viem/accounts';
+import { concat, getAddress, isAddress, toBytes, type Address, type Hex } from 'viem';
+import {
+  SECP256K1_HALF_N,
+  addressFromPrivateKey,
+  keccak256,
+  parseSignature65,
+  recoverDigestSigner,
+  serializeSignature65,
+  signDigest,
+} from '@openccip/sdk';
 import { ocrDigestFromReportHash } from '../consensus/payloads.js';
 import type { OffchainSigner, OnchainSigner, OracleId } from '../consensus/types.js';
 
@@ -12,20 +20,16 @@ import type { OffchainSigner, OnchainSigner, OracleId } from '../consensus/types
 /** Prepended to every off-chain payload before hashing. */
 export const OFFCHAIN_DOMAIN: Uint8Array = toBytes('OpenCCIP/offchain/v1\n');
 
-const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
-
 export function offchainDigest(payload: Uint8Array): Hex {
   return keccak256(concat([OFFCHAIN_DOMAIN, payload]));
 }
 
 export function createOnchainSigner(ocrKey: Hex): OnchainSigner {
-  const address = privateKeyToAddress(ocrKey);
-  const signReportHash: OnchainSigner['signReportHash'] = async (configDigest, seqNr, reportHash) => {
-    // The OCR3 digest keccak256(keccak256(report) ‖ configDigest ‖ seqNr), as the OffRamp computes it.
-    const sig = await sign({ hash: ocrDigestFromReportHash(reportHash, configDigest, seqNr), privateKey: ocrKey });
-    // viem's sign returns low-s signatures with yParity set; the OffRamp uses v = 27 + yParity.
-    return { r: sig.r, s: sig.s, yParity: sig.yParity ?? Number((sig.v ?? 27n) - 27n) };
-  };
+  const address = addressFromPrivateKey(ocrKey);
+  // The OCR3 digest keccak256(keccak256(report) ‖ configDigest ‖ seqNr), as the OffRamp computes it; low-s, and
+  // the OffRamp uses v = 27 + yParity. Async for the interface (a remote signer would be).
+  const signReportHash: OnchainSigner['signReportHash'] = async (configDigest, seqNr, reportHash) =>
+    signDigest(ocrDigestFromReportHash(reportHash, configDigest, seqNr), ocrKey);
   return {
     address,
     signReport: (configDigest, seqNr, report) => signReportHash(configDigest, seqNr, keccak256(report)),
@@ -35,7 +39,7 @@ export function createOnchainSigner(ocrKey: Hex): OnchainSigner {
 
 /**
  * `signerAddresses[i]` is the OCR signer address of OracleId i (the same list the OffRamp holds). Signatures are
- * 65 bytes r ‖ s ‖ v (v = 27/28).
+ * 65 bytes r ‖ s ‖ v (v = 27/28; 0/1 is read as 27/28).
  */
 export function createOffchainSigner(ocrKey: Hex, signerAddresses: readonly Hex[]): OffchainSigner {
   const signers: Address[] = signerAddresses.map((a, i) => {
@@ -44,19 +48,16 @@ export function createOffchainSigner(ocrKey: Hex, signerAddresses: readonly Hex[
   });
   return {
     async sign(payload) {
-      return serializeSignature(await sign({ hash: offchainDigest(payload), privateKey: ocrKey }));
+      return serializeSignature65(signDigest(offchainDigest(payload), ocrKey));
     },
     async verify(signer: OracleId, payload, signature) {
       const expected = signers[signer];
-      if (expected === undefined || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return false;
+      if (expected === undefined) return false;
+      const sig = parseSignature65(signature);
       // Only the canonical low-s form, so a signature has exactly one valid encoding.
-      if (BigInt(`0x${signature.slice(66, 130)}`) > SECP256K1_HALF_N) return false;
-      try {
-        const recovered = await recoverAddress({ hash: offchainDigest(payload), signature });
-        return recovered === expected;
-      } catch {
-        return false; // malformed (r, s, v): never valid
-      }
+      if (sig === undefined || BigInt(sig.s) > SECP256K1_HALF_N) return false;
+      // undefined when (r, s) is out of range or recovers no key: never valid
+      return recoverDigestSigner(offchainDigest(payload), sig) === expected;
     },
   };
 }

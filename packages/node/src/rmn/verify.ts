@@ -1,14 +1,19 @@
-import { recoverAddress, serializeSignature, type Address, type Hex } from 'viem';
-import type { RmnSignature } from '@openccip/sdk';
+import { numberToHex, type Address, type Hex } from 'viem';
+import { recoverDigestSigner, type RmnSignature } from '@openccip/sdk';
 import type { RmnRemoteConfig } from './config.js';
 
 /** The signer of an RMN signature (v = 27, as RMNRemote.verify recovers it), or undefined if it recovers nothing. */
 export async function recoverRmnSigner(digest: Hex, sig: RmnSignature): Promise<Address | undefined> {
   try {
-    return await recoverAddress({ hash: digest, signature: serializeSignature({ r: sig.r, s: sig.s, v: 27n }) });
+    return recoverDigestSigner(digest, { r: word(sig.r), s: word(sig.s), yParity: 0 });
   } catch {
-    return undefined;
+    return undefined; // r or s is not hex or wider than 32 bytes
   }
+}
+
+/** A bytes32 as exactly 32 bytes of hex (a shorter hex value is left-padded, as a uint256 would be). */
+function word(h: Hex): Hex {
+  return h.length === 66 ? h : numberToHex(BigInt(h), { size: 32 });
 }
 
 /**

@@ -49,6 +49,13 @@ export function recoverDigestSigner(digest: Hex, sig: RecoverableSignature): Add
   }
 }
 
+/** The address of a private key (libsecp256k1 point multiplication; same result as viem's privateKeyToAddress). */
+export function addressFromPrivateKey(privateKey: Hex): Address {
+  const pub = ecc.pointFromScalar(bytes32(privateKey, 'private key'), false);
+  if (!pub) throw new TypeError('private key: not a valid secp256k1 scalar');
+  return getAddress(bytesToHex(keccak256(pub.subarray(1), 'bytes').subarray(12)));
+}
+
 /** Splits a 65-byte r ‖ s ‖ v signature (v = 27/28 or 0/1); undefined when it is not one. */
 export function parseSignature65(signature: Hex): RecoverableSignature | undefined {
   if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) return undefined;

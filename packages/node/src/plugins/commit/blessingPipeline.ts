@@ -150,7 +150,11 @@ export function createBlessingPipeline(deps: BlessingPipelineDeps): BlessingPipe
   const usable = (view: readonly SourceView[], config: RmnRemoteConfig) => kept.find((b) => sameConfig(b, config) && fits(b.roots, view));
 
   function use(b: KeptBlessing, view: readonly SourceView[], config: RmnRemoteConfig, round: bigint): CommitQuery {
-    if (!inFlight) void preBless(view, b.roots, config, round);
+    if (!inFlight) {
+      void preBless(view, b.roots, config, round).catch((err: unknown) =>
+        log.error('commit query: pre-blessing failed', { dest, seqNr: round.toString(), error: (err as Error).message }),
+      );
+    }
     return { blessedRoots: b.roots, rmnSignatures: b.signatures };
   }
 

@@ -137,7 +137,7 @@ export function createBlessingPipeline(deps: BlessingPipelineDeps): BlessingPipe
     request(roots, config, round, 'next');
   }
 
-  /** `b` fits this round: same config, and every root starts at its source's next seqNr and is a prefix of its leaves. */
+  /** `roots` fit this round: each starts at its source's next seqNr (source not in flight) and is the root of a prefix of its leaves. */
   function fits(roots: readonly ProposedRoot[], view: readonly SourceView[]): boolean {
     return roots.every((r) => {
       const v = view.find((x) => x.source.chainSelector === r.chainSelector);

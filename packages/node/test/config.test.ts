@@ -260,14 +260,17 @@ describe('parseNodeConfig: rmn', () => {
 
   it('accepts the RMN nodes to ask for blessings, and is optional', () => {
     const raw = example();
-    raw.rmn = { nodes: [rmnNode(0), rmnNode(1), rmnNode(2)], timeoutMs: 1500 };
+    raw.rmn = { nodes: [rmnNode(0), rmnNode(1), rmnNode(2)], timeoutMs: 1500, blessWaitMs: 250 };
     raw.rmn.nodes[1].signer = raw.rmn.nodes[1].signer.toLowerCase();
     const cfg = parseNodeConfig(raw);
     expect(cfg.rmn!.nodes).toHaveLength(3);
     expect(cfg.rmn!.nodes[1]!.signer).toBe(getAddress(raw.rmn.nodes[1].signer));
     expect(cfg.rmn!.timeoutMs).toBe(1500);
+    expect(cfg.rmn!.blessWaitMs).toBe(250);
     delete raw.rmn.timeoutMs;
+    delete raw.rmn.blessWaitMs;
     expect(parseNodeConfig(raw).rmn).not.toHaveProperty('timeoutMs');
+    expect(parseNodeConfig(raw).rmn).not.toHaveProperty('blessWaitMs');
     expect(parseNodeConfig(example())).not.toHaveProperty('rmn');
   });
 
@@ -277,6 +280,7 @@ describe('parseNodeConfig: rmn', () => {
     raw.rmn = {
       nodes: [{ name: '', url: 'ftp://x', signer: '0x12' }, dup, { ...dup, extra: 1 }],
       timeoutMs: 10,
+      blessWaitMs: -1,
       retries: 3,
     };
     expect(issues(raw)).toEqual(
@@ -288,6 +292,7 @@ describe('parseNodeConfig: rmn', () => {
         'rmn.nodes[2].extra: unknown field',
         `rmn.nodes[2].name: duplicate RMN node name "rmn-1" (also at rmn.nodes[1].name)`,
         'rmn.timeoutMs: expected an integer in [50, 60000], got 10',
+        'rmn.blessWaitMs: expected an integer in [0, 60000], got -1',
       ]),
     );
     expect(issues({ ...example(), rmn: { nodes: [] } })).toEqual(['rmn.nodes: at least one RMN node is required']);

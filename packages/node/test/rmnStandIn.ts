@@ -16,7 +16,7 @@ import {
  * A TEST STAND-IN for an RMN node's /v1/bless (the real node, packages/rmn, checks the roots against the
  * source chain; this one signs whatever it is asked, or misbehaves on purpose). Listens on 127.0.0.1.
  */
-export type StandInBehaviour = 'sign' | 'refuse' | 'hang' | { signWith: Hex };
+export type StandInBehaviour = 'sign' | 'refuse' | 'hang' | { signWith: Hex } | { signAfterMs: number };
 
 export interface RmnStandIn {
   url: string;
@@ -24,6 +24,10 @@ export interface RmnStandIn {
   requests: BlessRequest[];
   /** Addresses that signed the requests it received. */
   callers: Address[];
+  /** Requests answered with a signature so far. */
+  signed(): number;
+  /** Changes how later requests are answered. */
+  setBehaviour(b: StandInBehaviour): void;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export async function startRmnStandIn(key: Hex, domain: StandInDomain, behaviour
   const requests: BlessRequest[] = [];
   const callers: Address[] = [];
   const hanging = new Set<() => void>();
+  let signed = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -56,10 +61,13 @@ export async function startRmnStandIn(key: Hex, domain: StandInDomain, behaviour
             hanging.add(() => res.destroy());
             return;
           }
-          const signingKey = behaviour === 'sign' ? key : behaviour.signWith;
+          const now = behaviour;
+          if (typeof now === 'object' && 'signAfterMs' in now) await new Promise((r) => setTimeout(r, now.signAfterMs));
+          const signingKey = typeof now === 'object' && 'signWith' in now ? now.signWith : key;
           const digest = rmnReportDigest({ ...domain, destChainSelector: request.destChainSelector, offRamp: request.offRamp, merkleRoots: request.merkleRoots });
           const { signer, signature } = await signRmnDigest(signingKey, digest);
           reply(200, { signer, r: signature.r, s: signature.s });
+          signed++;
         } catch (err) {
           reply(400, { error: (err as Error).message, code: 'bad-request' });
         }
@@ -73,6 +81,8 @@ export async function startRmnStandIn(key: Hex, domain: StandInDomain, behaviour
     signer: privateKeyToAddress(key),
     requests,
     callers,
+    signed: () => signed,
+    setBehaviour: (b) => (behaviour = b),
     stop: async () => {
       for (const h of hanging) h();
       server.closeAllConnections();

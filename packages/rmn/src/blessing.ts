@@ -11,10 +11,10 @@ import {
   type SignatureResponse,
 } from '@openccip/sdk';
 import type { ChainAccess } from './chain.js';
+import type { CurseStatusCache } from './curseStatus.js';
 import { RmnRefusal } from './errors.js';
 import type { Logger } from './log.js';
 import type { SentLeaf, SourceReader } from './sourceReader.js';
-
 
 export type RootCheck = { ok: true } | { ok: false; code: RmnApiErrorCode; reason: string };
 
@@ -47,11 +47,17 @@ export async function checkRoot(source: SourceReader, dest: bigint, root: Merkle
 export interface BlessDeps {
   chains: ReadonlyMap<bigint, ChainAccess>;
   sources: ReadonlyMap<bigint, SourceReader>;
+  /** Curse status reused for about a block (a burst of requests reads it once). */
+  curseStatus: CurseStatusCache;
   signingKey: Hex;
   log: Logger;
 }
 
-/** Handles POST /v1/bless: every root re-derived and matching, lanes known, enabled and not cursed → one signature. */
+/**
+ * Handles POST /v1/bless: every root re-derived and matching, lanes known, enabled and not cursed → one signature.
+ * Cheap in bursts: lane config and RMNRemote domain come from ChainAccess's short-lived cache, curse status from
+ * curseStatus, and roots inside the source reader's finalized view cost no RPC call (sourceReader.interval).
+ */
 export async function bless(deps: BlessDeps, req: BlessRequest): Promise<SignatureResponse> {
   const dest = deps.chains.get(req.destChainSelector);
   if (!dest) throw new RmnRefusal('unknown-lane', `destination ${req.destChainSelector} is not watched by this node`);
@@ -66,7 +72,7 @@ export async function bless(deps: BlessDeps, req: BlessRequest): Promise<Signatu
     }
     const lane = await dest.sourceConfig(root.sourceChainSelector);
     if (!lane.isEnabled) throw new RmnRefusal('unknown-lane', `lane ${root.sourceChainSelector} → ${req.destChainSelector} is disabled on the OffRamp`);
-    if (await dest.isCursed(chainCurseSubject(root.sourceChainSelector))) {
+    if (await deps.curseStatus.isCursed(dest, chainCurseSubject(root.sourceChainSelector))) {
       throw new RmnRefusal('cursed', `source ${root.sourceChainSelector} (or the chain) is cursed on ${req.destChainSelector}`);
     }
     const check = await checkRoot(src, req.destChainSelector, root);

@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './chain.js';
 export * from './sourceReader.js';
 export * from './blessing.js';
+export * from './curseStatus.js';
 export * from './votes.js';
 export * from './curses.js';
 export * from './fraudWatch.js';

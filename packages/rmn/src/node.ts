@@ -5,6 +5,7 @@ import { bless } from './blessing.js';
 import { ChainAccess } from './chain.js';
 import type { RmnConfig } from './config.js';
 import { CurseManager, sleep, type CurseChainOps } from './curses.js';
+import { CurseStatusCache } from './curseStatus.js';
 import { FraudWatch } from './fraudWatch.js';
 import { HeartbeatManager, type HeartbeatChainOps } from './heartbeat.js';
 import { onchainCurseOps, onchainHeartbeatOps } from './onchain.js';
@@ -89,6 +90,7 @@ export class RmnNode {
     const { config: cfg, keys, log } = this.opts;
     // keccak256 uses viem's JS until its WebAssembly module has loaded: have the fast path from the first leaf.
     await keccakReady;
+    const curseStatus = new CurseStatusCache();
     this.server = await startRmnServer(
       cfg.port,
       {
@@ -98,7 +100,7 @@ export class RmnNode {
           return (await dest.commitSigners()).has(caller.toLowerCase());
         },
         isPeer: (caller) => cfg.peers.some((p) => p.signer.toLowerCase() === caller.toLowerCase()),
-        bless: (req) => bless({ chains: this.chains, sources: this.sources, signingKey: keys.signingKey, log }, req),
+        bless: (req) => bless({ chains: this.chains, sources: this.sources, curseStatus, signingKey: keys.signingKey, log }, req),
         curseVote: (vote, caller) => this.curses.receiveVote(vote, caller),
         heartbeatSign: (req) => this.heartbeats.sign(req),
         status: () => this.status(),

@@ -35,6 +35,10 @@ export class SourceReader {
   private readonly lanes = new Map<bigint, Map<bigint, SentLeaf>>();
   private readonly onRampBytes: Hex;
   private syncing: Promise<void> | undefined;
+  /** Syncs started so far: a caller knows whether a sync began after it arrived. */
+  private syncsStarted = 0;
+  /** OnRamp next seqNr per destination at `block` (a finalized block read): fixed for that block, read once. */
+  private readonly nextAt = new Map<bigint, { block: bigint; value: Promise<bigint> }>();
 
   constructor(
     readonly chain: ChainAccess,
@@ -59,7 +63,10 @@ export class SourceReader {
 
   /** Ingests every finalized block not read yet (one sync at a time; concurrent callers share it). */
   sync(): Promise<void> {
-    this.syncing ??= this.doSync().finally(() => (this.syncing = undefined));
+    if (!this.syncing) {
+      this.syncsStarted++;
+      this.syncing = this.doSync().finally(() => (this.syncing = undefined));
+    }
     return this.syncing;
   }
 
@@ -118,23 +125,52 @@ export class SourceReader {
     }
   }
 
-  /** The OnRamp's next sequence number to `dest` as of the last finalized block read. */
-  async finalizedNextSeqNr(dest: bigint): Promise<bigint> {
-    if (this.scannedTo < 0n) return 1n;
-    return this.chain.public.readContract({
+  /**
+   * Completes a sync that started after `ticket` (syncsStarted when the caller arrived): one already running
+   * before could miss blocks finalized since it began. Concurrent callers share it.
+   */
+  private async syncSince(ticket: number): Promise<void> {
+    if (this.syncsStarted > ticket) {
+      if (this.syncing) return this.syncing;
+      return; // started after the caller arrived and already done
+    }
+    if (this.syncing) await this.syncing.catch(() => undefined);
+    return this.sync();
+  }
+
+  /** The OnRamp's next sequence number to `dest` as of the last finalized block read (one RPC call per block). */
+  finalizedNextSeqNr(dest: bigint): Promise<bigint> {
+    const block = this.scannedTo;
+    if (block < 0n) return Promise.resolve(1n);
+    const hit = this.nextAt.get(dest);
+    if (hit && hit.block === block) return hit.value;
+    const value = this.chain.public.readContract({
       address: this.chain.cfg.contracts.onRamp,
       abi: onRampAbi,
       functionName: 'getExpectedNextSequenceNumber',
       args: [dest],
-      blockNumber: this.scannedTo,
+      blockNumber: block,
     });
+    this.nextAt.set(dest, { block, value });
+    value.catch(() => {
+      if (this.nextAt.get(dest)?.value === value) this.nextAt.delete(dest);
+    });
+    return value;
   }
 
-  /** The finalized leaves min..max of the lane to `dest`, re-reading from the chain what the cache dropped. */
+  /**
+   * The finalized leaves min..max of the lane to `dest`, re-reading from the chain what the cache dropped. An
+   * interval inside the finalized view already read costs no RPC call (finalized messages do not change; deep
+   * reorgs are the fraud watch's job, which rewinds this reader); otherwise the view is synced first.
+   */
   async interval(dest: bigint, min: bigint, max: bigint): Promise<IntervalResult> {
     if (!this.lanes.has(dest)) throw new Error(`lane ${this.selector} → ${dest} is not configured`);
-    await this.sync();
-    const finalizedNext = await this.finalizedNextSeqNr(dest);
+    const ticket = this.syncsStarted;
+    let finalizedNext = await this.finalizedNextSeqNr(dest);
+    if (max >= finalizedNext) {
+      await this.syncSince(ticket);
+      finalizedNext = await this.finalizedNextSeqNr(dest);
+    }
     if (max >= finalizedNext) return { status: 'not-finalized', finalizedNext };
     const lane = this.lanes.get(dest)!;
     const missing: bigint[] = [];
@@ -171,5 +207,6 @@ export class SourceReader {
     for (const lane of this.lanes.values()) for (const [k, l] of lane) if (l.blockNumber >= block) lane.delete(k);
     this.scannedTo = block - 1n;
     this.scannedHash = undefined;
+    this.nextAt.clear();
   }
 }

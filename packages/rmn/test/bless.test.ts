@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { keccak256, toHex, type Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 import {
@@ -6,15 +6,16 @@ import {
   RmnApiError,
   decodeSignatureResponse,
   encodeRmnJson,
+  chainCurseSubject,
   orderRmnSignatures,
   postRmnRequest,
   rmnRemoteAbi,
   type BlessRequest,
   type MerkleRoot,
 } from '@openccip/sdk';
-import { getSentMessages, leavesOf, merkleRootOf } from '@openccip/devnet';
-import type { RmnNode } from '../src/index.js';
-import { mine, sendMessages, setupHarness, startNodes, type Harness } from './helpers.js';
+import { getSentMessages, leavesOf, merkleRootOf, send } from '@openccip/devnet';
+import { ChainAccess, CurseStatusCache, RmnRefusal, SourceReader, bless, noopLogger, type BlessDeps, type RmnNode } from '../src/index.js';
+import { mine, sendMessages, setupHarness, startNodes, startRpcCounter, type Harness } from './helpers.js';
 
 // Blessing against real chains and real HTTP: three in-process RMN nodes (fSign = 1) watching two CCIP stacks.
 describe('RMN blessing', () => {
@@ -109,5 +110,38 @@ describe('RMN blessing', () => {
     expect(status.name).toBe('rmn-0');
     expect(status.signer).toBe(nodes[0]!.signer);
     expect(status.chains).toHaveLength(2);
+  });
+
+  it('a burst of bless requests costs a few RPC calls; a curse is seen within about a second', async () => {
+    // The blessing path on its own chain clients (not a running node's, whose loop reads too), counting RPC calls.
+    const cfg = h.configFor(0);
+    const counter = await startRpcCounter(h.anvil.rpcUrl); // both stacks live on this anvil
+    onTestFinished(() => counter.stop());
+    const chains = new Map(cfg.chains.map((c) => [c.chainSelector, new ChainAccess({ ...c, rpcUrl: counter.url }, h.keys[0]!.transactionKey)]));
+    const dests = [...chains.keys()];
+    const sources = new Map([...chains].map(([sel, c]) => [sel, new SourceReader(c, dests.filter((d) => d !== sel), BigInt(cfg.logChunkBlocks), noopLogger)]));
+    const deps: BlessDeps = { chains, sources, curseStatus: new CurseStatusCache(), signingKey: h.keys[0]!.signingKey, log: noopLogger };
+    const root = merkleRootOf(h.pair.relay, await getSentMessages(h.pair.relay));
+
+    const cold = await Promise.all(Array.from({ length: 10 }, () => bless(deps, request([root]))));
+    expect(new Set(cold.map((r) => r.r)).size).toBe(1);
+    // Sync (block number, block, logs), the OnRamp's next seqNr, curse status, lane config, RMNRemote domain.
+    expect(counter.calls.length).toBeGreaterThanOrEqual(5);
+    expect(counter.calls.length).toBeLessThanOrEqual(8);
+    counter.calls.length = 0;
+    for (let i = 0; i < 10; i++) await bless(deps, request([root]));
+    await Promise.all(Array.from({ length: 10 }, () => bless(deps, request([root]))));
+    expect(counter.calls.length).toBeLessThanOrEqual(1); // at most the curse status, read again after a second
+
+    const subject = chainCurseSubject(h.pair.a.chainSelector);
+    await send(h.pair.b.clients, h.pair.b.contracts.rmnRemote, rmnRemoteAbi, 'curse', [subject]);
+    try {
+      await new Promise((r) => setTimeout(r, 1_100));
+      const err = await bless(deps, request([root])).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RmnRefusal);
+      expect((err as RmnRefusal).code).toBe('cursed');
+    } finally {
+      await send(h.pair.b.clients, h.pair.b.contracts.rmnRemote, rmnRemoteAbi, 'uncurse', [subject]);
+    }
   });
 });

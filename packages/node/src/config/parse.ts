@@ -325,7 +325,7 @@ function parsePrices(c: Checker, v: unknown): NodeConfig['prices'] | undefined {
 }
 
 function parseRmn(c: Checker, v: unknown): RmnClientConfig | undefined {
-  const o = c.object(v, 'rmn', ['nodes', 'timeoutMs']);
+  const o = c.object(v, 'rmn', ['nodes', 'timeoutMs', 'blessWaitMs']);
   if (o === undefined) return undefined;
   const raw = c.array(o.nodes, 'rmn.nodes');
   if (raw?.length === 0) c.fail('rmn.nodes', 'at least one RMN node is required');
@@ -342,9 +342,11 @@ function parseRmn(c: Checker, v: unknown): RmnClientConfig | undefined {
   c.unique(nodes.map((n) => n?.url), (i) => `rmn.nodes[${i}].url`, 'RMN node url');
   c.unique(nodes.map((n) => n?.signer), (i) => `rmn.nodes[${i}].signer`, 'RMN signer', (a) => a.toLowerCase());
   const timeoutMs = o.timeoutMs === undefined ? undefined : c.int(o.timeoutMs, 'rmn.timeoutMs', 50, 60_000);
+  const blessWaitMs = o.blessWaitMs === undefined ? undefined : c.int(o.blessWaitMs, 'rmn.blessWaitMs', 0, 60_000);
   if (raw === undefined || nodes.some((n) => n === undefined)) return undefined;
   const rmn: RmnClientConfig = { nodes: nodes as RmnNodeConfig[] };
   if (timeoutMs !== undefined) rmn.timeoutMs = timeoutMs;
+  if (blessWaitMs !== undefined) rmn.blessWaitMs = blessWaitMs;
   return rmn;
 }
 

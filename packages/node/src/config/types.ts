@@ -42,8 +42,10 @@ export interface NodeConfig {
 
 export interface RmnClientConfig {
   nodes: RmnNodeConfig[];
-  /** Per-request timeout of a blessing request (ms, default 2,000). */
+  /** Per-node timeout of a blessing request (ms, default 5,000). Rounds do not wait on it (see blessWaitMs). */
   timeoutMs?: number;
+  /** How long the commit leader's round waits for a blessing it needs (ms, default 500); a later answer serves a later round. */
+  blessWaitMs?: number;
 }
 
 export interface RmnNodeConfig {

@@ -37,17 +37,18 @@ export interface RmnBlessingClientOptions {
   nodes: readonly RmnNodeEndpoint[];
   /** Signs the requests: the DON node's OCR key (RMN nodes serve the OffRamp's commit OCR signers only). */
   privateKey: Hex;
-  /** Per-node request timeout (default 2,000 ms). */
+  /** Per-node request timeout (default 5,000 ms: rounds do not wait on it, see the commit plugin's blessing pipeline). */
   timeoutMs?: number;
 }
 
 /**
  * The commit leader's side of the RMN API. All nodes are asked in parallel; every answer is checked locally
  * (recovers, for this exact digest, to the node's configured key, which RMNRemote lists) and the call resolves
- * as soon as fSign+1 good signatures are in, so one slow node never delays a round. Never throws.
+ * as soon as fSign+1 good signatures are in (one slow node never delays it) or they can no longer come (the nodes
+ * still pending are too few), and at the latest after the timeout. Never throws.
  */
 export function createRmnBlessingClient(opts: RmnBlessingClientOptions): RmnBlessingClient {
-  const timeoutMs = opts.timeoutMs ?? 2_000;
+  const timeoutMs = opts.timeoutMs ?? 5_000;
   return {
     bless(request, digest, config) {
       const need = config.fSign + 1;
@@ -55,13 +56,16 @@ export function createRmnBlessingClient(opts: RmnBlessingClientOptions): RmnBles
       const good: SignedRmnDigest[] = [];
       const errors: BlessingResult['errors'] = [];
       const distinct = () => [...new Map(good.map((g) => [g.signer.toLowerCase(), g])).values()];
+      const answered = new Set<RmnNodeEndpoint>();
       const result = (): BlessingResult => {
         const signed = distinct().sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
         const enough = signed.length >= need;
+        // Not enough and resolved early: the nodes still pending are named too.
+        const pending = enough ? [] : opts.nodes.filter((n) => !answered.has(n)).map((n) => ({ node: n.name, url: n.url, error: 'no answer yet (too few other nodes blessed to wait for it)' }));
         return {
           signatures: enough ? orderRmnSignatures(signed, need) : undefined,
           signers: (enough ? signed.slice(0, need) : signed).map((g) => g.signer),
-          errors: [...errors],
+          errors: [...errors, ...pending],
         };
       };
 
@@ -76,7 +80,10 @@ export function createRmnBlessingClient(opts: RmnBlessingClientOptions): RmnBles
             )
             .finally(() => {
               settled++;
-              if (distinct().length >= need || settled === opts.nodes.length) resolve(result());
+              answered.add(node);
+              const have = distinct().length;
+              // Resolving more than once is harmless: the first result wins.
+              if (have >= need || have + (opts.nodes.length - settled) < need) resolve(result());
             });
         }
       });

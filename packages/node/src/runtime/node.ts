@@ -153,7 +153,12 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
       const instLog = log.child({ dest: dest.name });
       await host.startInstance(
         base('commit', dest.ocr.commitConfigDigest),
-        createCommitPlugin(commitDeps, config.don.f, {}, instLog.child({ plugin: 'commit' })),
+        createCommitPlugin(
+          commitDeps,
+          config.don.f,
+          config.rmn?.blessWaitMs === undefined ? {} : { blessWaitMs: config.rmn.blessWaitMs },
+          instLog.child({ plugin: 'commit' }),
+        ),
         createOffRampTransmitter('commit', offRamp, txOf.get(dest.chainSelector)!, dest.chainSelector),
         onchain,
         offchain,

@@ -4,10 +4,11 @@ import { noopLogger, type Logger } from '../../log.js';
 import { U64, asAddress, asArray, asBigint, asBytes32, asObject, decodeJson, encodeJson } from '../codec.js';
 import { decodeCommitObservation, encodeCommitObservation } from './observation.js';
 import { commitOutcome } from './outcome.js';
-import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
-import { blessingDigest, verifyOutcomeBlessing, type RmnDigestDomain } from './blessing.js';
+import { decodeCommitReport } from '@openccip/sdk';
+import { verifyOutcomeBlessing, type RmnDigestDomain } from './blessing.js';
+import { createBlessingPipeline, type BlessingPipeline, type SourceView } from './blessingPipeline.js';
 import { decodeCommitQuery, encodeCommitQuery } from './query.js';
-import { buildCommitReport, toMerkleRoot } from './report.js';
+import { buildCommitReport } from './report.js';
 import {
   DEFAULT_COMMIT_OPTIONS,
   type CommitObservation,
@@ -15,14 +16,14 @@ import {
   type CommitPluginDeps,
   type CommitPluginOptions,
   type CommitQuery,
-  type ProposedRoot,
 } from './types.js';
 
 /**
  * The commit plugin for one destination chain: roots of finalized messages per source, plus price updates.
- * Sources that require blessing: the leader asks the RMN nodes to bless its candidate roots (query); every node
- * keeps them only if they match the f+1-agreed leaves and carry fSign+1 valid RMN signatures, else such a
- * source waits for a later round (never committed unblessed).
+ * Sources that require blessing: the leader's query carries RMN-blessed roots from its blessing pipeline (kept or
+ * pre-made blessings; it never waits long for the RMN); every node keeps them only if they match the f+1-agreed
+ * leaves and carry fSign+1 valid RMN signatures, else such a source waits for a later round (never committed
+ * unblessed).
  */
 export function createCommitPlugin(
   deps: CommitPluginDeps,
@@ -42,6 +43,18 @@ export function createCommitPlugin(
     rmnRemote: deps.rmn.rmnRemote,
     offRamp: deps.rmn.offRamp,
   };
+  const pipeline =
+    blessing?.client && domain
+      ? createBlessingPipeline({
+          destChainSelector: dest,
+          domain,
+          client: blessing.client,
+          readLeaves: deps.readLeaves,
+          maxLeavesPerRoot: options.maxLeavesPerRoot,
+          waitMs: options.blessWaitMs,
+          log,
+        })
+      : undefined;
   if (deps.sources.some((s) => s.requiresBlessing) && !deps.rmn) {
     log.warn('lanes require RMN blessing but this node has no RMN access: they will not be committed', { dest: dest.toString() });
   } else if (blessing && !blessing.client) {
@@ -58,8 +71,8 @@ export function createCommitPlugin(
 
   return {
     async query(ctx: RoundContext) {
-      if (!blessing?.client || !domain) return '0x';
-      return encodeCommitQuery(await blessedQuery(ctx, blessing.client, domain));
+      if (!pipeline) return '0x';
+      return encodeCommitQuery(await blessedQuery(ctx, pipeline));
     },
 
     async observation(ctx: RoundContext) {
@@ -151,35 +164,29 @@ export function createCommitPlugin(
   };
 
   /**
-   * Leader: candidate roots of the sources that require blessing (from its own view, like an observation), and
-   * fSign+1 RMN signatures over them, or undefined (logged with every RMN node's error) if that many did not come.
+   * Leader: the view of the sources that require blessing (like an observation), and the pipeline's blessing for
+   * it: a kept one at once, or a fresh one if the RMN answers within blessWaitMs, else none this round.
    */
-  async function blessedQuery(
-    ctx: RoundContext,
-    client: NonNullable<NonNullable<CommitPluginDeps['rmn']>['client']>,
-    d: RmnDigestDomain,
-  ): Promise<CommitQuery | undefined> {
-    const roots: ProposedRoot[] = [];
+  async function blessedQuery(ctx: RoundContext, p: BlessingPipeline): Promise<CommitQuery | undefined> {
+    const view: SourceView[] = [];
     for (const source of deps.sources) {
       if (!source.requiresBlessing) continue;
       try {
         const next = await deps.readNextSeqNr(source.chainSelector);
-        if (inFlight(source.chainSelector, next)) continue;
+        if (inFlight(source.chainSelector, next)) {
+          view.push({ source, next, inFlight: true, leaves: [] });
+          continue;
+        }
         const leaves = await deps.readLeaves(source.chainSelector, next, options.maxLeavesPerRoot);
-        if (leaves.length === 0) continue;
-        roots.push({
-          chainSelector: source.chainSelector,
-          onRamp: source.onRamp,
-          minSeqNr: next,
-          maxSeqNr: next + BigInt(leaves.length) - 1n,
-          merkleRoot: getMerkleRoot(leaves),
-        });
+        view.push({ source, next, inFlight: false, leaves });
       } catch (err) {
         log.warn('commit query: source unreadable', { dest: dest.toString(), source: source.chainSelector.toString(), error: (err as Error).message });
       }
     }
-    if (roots.length === 0) return undefined;
-    const intervals = roots.map((r) => ({ source: r.chainSelector.toString(), minSeqNr: r.minSeqNr.toString(), maxSeqNr: r.maxSeqNr.toString() }));
+    if (!view.some((v) => v.leaves.length > 0)) return undefined;
+    const intervals = view
+      .filter((v) => v.leaves.length > 0)
+      .map((v) => ({ source: v.source.chainSelector.toString(), minSeqNr: v.next.toString(), maxSeqNr: (v.next + BigInt(v.leaves.length) - 1n).toString() }));
     let config;
     try {
       config = await blessing!.config.get();
@@ -191,25 +198,7 @@ export function createCommitPlugin(
       log.warn('commit query: RMNRemote has no config; lanes requiring blessing wait', { dest: dest.toString(), intervals });
       return undefined;
     }
-    const result = await client.bless(
-      { destChainSelector: dest, offRamp: d.offRamp, merkleRoots: roots.map(toMerkleRoot) },
-      blessingDigest(d, config, roots),
-      config,
-    );
-    if (!result.signatures) {
-      log.warn('commit query: not enough RMN blessings; retrying next round', {
-        dest: dest.toString(),
-        seqNr: ctx.seqNr.toString(),
-        sources: roots.map((r) => r.chainSelector.toString()),
-        intervals,
-        needed: config.fSign + 1,
-        valid: result.signers.length,
-        rmnErrors: result.errors,
-      });
-      return undefined;
-    }
-    log.debug('commit query: roots blessed', { dest: dest.toString(), seqNr: ctx.seqNr.toString(), intervals, rmnSigners: result.signers });
-    return { blessedRoots: roots, rmnSignatures: result.signatures };
+    return p.query(view, config, ctx.seqNr);
   }
 
   /** A root whose interval the OffRamp has moved past would revert: only reports whose roots all still fit go out. */

@@ -56,6 +56,8 @@ export interface CommitPluginOptions {
   priceHeartbeatSec: number;
   /** How long a signed root keeps its source out of new roots while it is not on chain yet (ms). */
   inflightTtlMs: number;
+  /** Leader: how long a round's query waits for an RMN bless request it needs (ms); a later answer is kept for a later round. */
+  blessWaitMs: number;
 }
 
 export const DEFAULT_COMMIT_OPTIONS: CommitPluginOptions = {
@@ -63,6 +65,7 @@ export const DEFAULT_COMMIT_OPTIONS: CommitPluginOptions = {
   priceDeviationPpm: 50_000, // 5%
   priceHeartbeatSec: 600,
   inflightTtlMs: 20_000,
+  blessWaitMs: 500,
 };
 
 /** One node's view. */

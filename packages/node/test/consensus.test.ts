@@ -115,3 +115,26 @@ describe('consensus: honest and crash faults', () => {
     expect(Math.min(...[...c.ledger.landed.keys()].map(epochOf))).toBeGreaterThan(1);
   });
 });
+
+describe('consensus: idle pacing', () => {
+  it('while the plugin has no work the leader runs only heartbeat rounds; work brings back the full pace', async () => {
+    let work = false;
+    const timing = { ...FAST, deltaRound: 20, deltaRoundIdle: 400, deltaProgress: 1500 };
+    const c = (cluster = new Cluster({ n: 4, f: 1, timing, hasWork: () => work }));
+    await c.startAll();
+    await c.until('the first report landed', () => c.landedCount() >= 1, 5_000);
+    const idleFrom = c.landedCount();
+    await sleep(1_600);
+    const idleRounds = c.landedCount() - idleFrom;
+    // ~4 heartbeat rounds in 1.6 s at 400 ms (80 at the full 20 ms pace); no epoch change meanwhile (progress held).
+    expect(idleRounds).toBeGreaterThanOrEqual(2);
+    expect(idleRounds).toBeLessThanOrEqual(6);
+    work = true;
+    const busyFrom = c.landedCount();
+    await sleep(800);
+    expect(c.landedCount() - busyFrom).toBeGreaterThan(10);
+    const epochs = new Set([...c.ledger.landed.keys()].map(epochOf));
+    expect(epochs).toEqual(new Set([1]));
+    c.checkSafety();
+  });
+});

@@ -56,6 +56,7 @@ export interface Timing {
   deltaProgress: number;
   deltaGrace: number;
   deltaStage: number;
+  deltaRoundIdle?: number;
 }
 
 export const FAST: Timing = { deltaRound: 15, deltaProgress: 250, deltaGrace: 5, deltaStage: 60 };
@@ -183,6 +184,8 @@ export interface ClusterOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Nodes whose transmitter always throws. */
   failingTransmitters?: number[];
+  /** Gives every node's toy plugin a hasWork answering this (idle pacing). */
+  hasWork?: () => boolean;
 }
 
 export class Cluster {
@@ -221,7 +224,9 @@ export class Cluster {
       : this.ledger.transmitter(i);
     const reportedSeqNrs: bigint[] = [];
     node.lifetimes.push(reportedSeqNrs);
-    const p = plugin ?? toyPlugin({ value: () => 100n + BigInt(i), ledger: this.ledger, reportedSeqNrs });
+    const toy = toyPlugin({ value: () => 100n + BigInt(i), ledger: this.ledger, reportedSeqNrs });
+    const hasWork = this.opts.hasWork;
+    const p = plugin ?? (hasWork ? { ...toy, hasWork: async () => hasWork() } : toy);
     node.host = host;
     node.instance = await host.startInstance(instanceConfig(this.opts.n, this.opts.f, i, this.opts.timing), p, transmitter, onchain, offchain, node.store, this.logger(i));
     node.running = true;

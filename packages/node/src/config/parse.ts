@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id';
 import { getAddress, isAddress, type Address, type Hex } from 'viem';
-import type { ChainConfig, DonMember, Finality, NodeConfig, RmnClientConfig, RmnNodeConfig, TimingConfig } from './types.js';
+import { DEFAULT_DELTA_PROGRESS, type ChainConfig, type DonMember, type Finality, type NodeConfig, type RmnClientConfig, type RmnNodeConfig, type TimingConfig } from './types.js';
 
 /**
  * Validates a node config file by hand (no schema library) and converts it to `NodeConfig`. Every problem is
@@ -33,7 +33,7 @@ const fmt = (i: ConfigIssue): string => (i.path === '' ? i.message : `${i.path}:
 const LOOPBACK_TCP_RE = /^\/ip4\/127\.0\.0\.1\/tcp\/([0-9]{1,5})$/;
 const UINT64_MAX = 2n ** 64n - 1n;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-const TIMING_KEYS = ['deltaRound', 'deltaProgress', 'deltaGrace', 'deltaStage', 'pollInterval'] as const;
+const TIMING_KEYS = ['deltaRound', 'deltaRoundIdle', 'deltaProgress', 'deltaGrace', 'deltaStage', 'pollInterval'] as const;
 const CONTRACT_KEYS = ['router', 'onRamp', 'offRamp', 'feeQuoter', 'nonceManager', 'rmnRemote', 'tokenAdminRegistry'] as const;
 
 type Obj = Record<string, unknown>;
@@ -298,6 +298,10 @@ function parseTiming(c: Checker, v: unknown): Partial<TimingConfig> | undefined 
     if (o[k] === undefined) continue;
     const ms = c.int(o[k], `timing.${k}`, 1, 3_600_000);
     if (ms !== undefined) timing[k] = ms;
+  }
+  const idle = timing.deltaRoundIdle;
+  if (idle !== undefined && idle >= (timing.deltaProgress ?? DEFAULT_DELTA_PROGRESS)) {
+    c.fail('timing.deltaRoundIdle', `must be below deltaProgress (${timing.deltaProgress ?? DEFAULT_DELTA_PROGRESS} ms), got ${idle}`);
   }
   return timing;
 }

@@ -92,9 +92,14 @@ export interface ChainConfig {
   executeGasBudget?: number;
 }
 
+/** ms without progress before the pacemaker changes leader, unless timing.deltaProgress says otherwise. */
+export const DEFAULT_DELTA_PROGRESS = 6_000;
+
 export interface TimingConfig {
   /** ms between rounds of the same leader */
   deltaRound: number;
+  /** ms between rounds while the leader sees nothing to report (a heartbeat round); must be below deltaProgress */
+  deltaRoundIdle: number;
   /** ms without progress before the pacemaker changes leader */
   deltaProgress: number;
   /** ms the leader waits for more than 2f+1 observations */

@@ -133,6 +133,8 @@ class Instance implements InternalInstance {
   private readonly votes: EpochVotes;
   private readonly lastVoteCheck: number[] = [];
   private lastQueryAt = -Infinity;
+  /** When this node last started a round it leads (idle pacing). */
+  private lastRoundAt = -Infinity;
   private lastProposalAt = -Infinity;
   private observing = false;
   private readonly prepares: PerSenderBook<Hex>;
@@ -399,6 +401,17 @@ class Instance implements InternalInstance {
 
   private startRound(epoch: number): void {
     if (!this.isLeaderOf(epoch)) return;
+    // Asked beside the queue (the plugin may read the chain); a skipped round uses no sequence number.
+    void this.idleRound().then((idle) =>
+      this.enqueue(() => {
+        if (!this.isLeaderOf(epoch)) return;
+        if (idle) this.scheduleRound(this.cfg.deltaRound);
+        else this.beginRound(epoch);
+      }),
+    );
+  }
+
+  private beginRound(epoch: number): void {
     if (this.nextRound > MAX_ROUND) {
       void this.wishEpoch(this.epoch + 1);
       return;
@@ -407,6 +420,7 @@ class Instance implements InternalInstance {
     this.clear(this.leaderRound?.graceTimer);
     this.leaderRound = undefined;
     // The plugin's query may be slow (chain reads): it runs beside the queue.
+    this.lastRoundAt = Date.now();
     void (async () => {
       let query: Hex;
       try {
@@ -437,6 +451,18 @@ class Instance implements InternalInstance {
         this.sendToAll({ type: 'query', instance: this.id, seqNr, query }, true);
       });
     })();
+  }
+
+  /** True when this round can be skipped: the plugin sees no work and the last round is under deltaRoundIdle old. */
+  private async idleRound(): Promise<boolean> {
+    const idle = this.cfg.deltaRoundIdle ?? this.cfg.deltaRound;
+    if (!this.deps.plugin.hasWork || Date.now() - this.lastRoundAt >= idle) return false;
+    try {
+      return !(await this.deps.plugin.hasWork());
+    } catch (err) {
+      this.log.debug('plugin.hasWork failed; running the round', { error: errorText(err) });
+      return false;
+    }
   }
 
   private async onObservation(from: OracleId, seqNr: bigint, observation: Hex, signature: Hex): Promise<void> {

@@ -34,6 +34,11 @@ export interface ReportWithInfo {
 }
 
 export interface ReportingPlugin {
+  /**
+   * Leader only, before a round: false when this node's own view shows nothing to report, so the leader may skip
+   * the round (up to deltaRoundIdle). Must be cheap. Optional: without it every round runs.
+   */
+  hasWork?(): Promise<boolean>;
   /** Leader only: what followers should observe this round (may be '0x'). */
   query(ctx: RoundContext): Promise<Hex>;
   /** Every node: its observation for `query`. Must be fast (the leader waits ~1 s for 2f+1 of them). */
@@ -110,4 +115,10 @@ export interface InstanceConfig {
   deltaResend?: number;
   /** The leader gives up a round that has no 2f+1 valid observations after this long and starts the next. Default deltaProgress / 2. */
   deltaRoundTimeout?: number;
+  /**
+   * With a plugin that implements hasWork: while it reports none, the leader runs a round only this often (a
+   * heartbeat that keeps prices fresh and followers' progress timers quiet); must be below deltaProgress.
+   * Default deltaRound (every round runs).
+   */
+  deltaRoundIdle?: number;
 }

@@ -7,7 +7,7 @@ import { createConsensusHost } from '../consensus/host.js';
 import type { ConsensusInstance } from '../consensus/instance.js';
 import { createOcrKeySigners } from '../consensus/signers.js';
 import type { InstanceConfig } from '../consensus/types.js';
-import type { ChainConfig, NodeConfig, NodeKeys, TimingConfig } from '../config/types.js';
+import { DEFAULT_DELTA_PROGRESS, type ChainConfig, type NodeConfig, type NodeKeys, type TimingConfig } from '../config/types.js';
 import type { RootLogger } from '../log.js';
 import { createCommitPlugin } from '../plugins/commit/plugin.js';
 import { createExecutePlugin } from '../plugins/execute/plugin.js';
@@ -26,7 +26,8 @@ import { createOffRampTransmitter } from './transmitter.js';
 /** Defaults suited to 1 s blocks. */
 export const DEFAULT_TIMING: TimingConfig = {
   deltaRound: 300,
-  deltaProgress: 6_000,
+  deltaRoundIdle: 1_500,
+  deltaProgress: DEFAULT_DELTA_PROGRESS,
   deltaGrace: 50,
   deltaStage: 2_500,
   pollInterval: 500,
@@ -125,6 +126,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         f: config.don.f,
         self,
         deltaRound: timing.deltaRound,
+        deltaRoundIdle: timing.deltaRoundIdle,
         deltaProgress: timing.deltaProgress,
         deltaGrace: timing.deltaGrace,
         deltaStage: timing.deltaStage,

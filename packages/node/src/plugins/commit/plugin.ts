@@ -70,6 +70,16 @@ export function createCommitPlugin(
   };
 
   return {
+    // Finalized messages past the OffRamp's next seqNr on a source not waiting for its root to land. Prices are
+    // pushed by the idle heartbeat rounds.
+    async hasWork() {
+      for (const source of deps.sources) {
+        const next = await deps.readNextSeqNr(source.chainSelector);
+        if (!inFlight(source.chainSelector, next) && (await deps.readLeaves(source.chainSelector, next, 1)).length > 0) return true;
+      }
+      return false;
+    },
+
     async query(ctx: RoundContext) {
       if (!pipeline) return '0x';
       return encodeCommitQuery(await blessedQuery(ctx, pipeline));

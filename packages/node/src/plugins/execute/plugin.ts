@@ -30,7 +30,22 @@ export function createExecutePlugin(
   // The (source, seqNrs) of the reports this node built, so accepting and transmitting them needs no ABI decoding.
   const built = new ReportSeqNrs();
 
+  /** Committed messages this node sees untouched and not in a report it signed, per source. */
+  async function untouchedRoots(source: bigint) {
+    const out = [];
+    for (const r of await deps.readPending(source)) {
+      const untouched = r.untouched.filter((s) => !inflight.has(`${source}:${s}`));
+      if (untouched.length > 0) out.push({ chainSelector: source, ...r, untouched });
+    }
+    return out;
+  }
+
   return {
+    async hasWork() {
+      for (const source of deps.sources) if ((await untouchedRoots(source.chainSelector)).length > 0) return true;
+      return false;
+    },
+
     async query() {
       return '0x';
     },
@@ -39,10 +54,7 @@ export function createExecutePlugin(
       const roots: ExecuteObservation['roots'] = [];
       for (const source of deps.sources) {
         try {
-          for (const r of await deps.readPending(source.chainSelector)) {
-            const untouched = r.untouched.filter((s) => !inflight.has(`${source.chainSelector}:${s}`));
-            if (untouched.length > 0) roots.push({ chainSelector: source.chainSelector, ...r, untouched });
-          }
+          roots.push(...(await untouchedRoots(source.chainSelector)));
         } catch (err) {
           log.warn('execute observation: source unreadable', {
             dest: dest.toString(),

@@ -2,7 +2,6 @@ import {
   createPublicClient,
   custom,
   defineChain,
-  http,
   HttpRequestError,
   LimitExceededRpcError,
   TimeoutError,
@@ -12,6 +11,7 @@ import {
   type Transport,
 } from 'viem';
 import { describeError } from '@openccip/sdk';
+import { createJsonRpcHttp } from '@openccip/sdk/transport';
 import { noopLogger, type Logger } from '../log.js';
 
 export interface RetryOptions {
@@ -34,7 +34,15 @@ export interface RpcClientOptions {
   timeoutMs?: number;
   /** How often viem's own waiting helpers poll (default 500 ms). */
   pollingIntervalMs?: number;
+  /** Told of every block number a response reveals, so a head tracker learns the chain's head for free. */
+  onHead?: HeadObserver;
 }
+
+/**
+ * `exact`: `blockNumber` is the chain's head (eth_blockNumber, the latest block) as of a request sent at `sentAt`
+ * (performance.now()); otherwise only a block known to exist (a receipt's), so the head is at least that.
+ */
+export type HeadObserver = (blockNumber: bigint, exact: boolean, sentAt: number) => void;
 
 export type ChainClient = PublicClient<Transport, Chain>;
 
@@ -76,11 +84,15 @@ export function createRpcClient(opts: RpcClientOptions): ChainClient {
     maxDelayMs: opts.retry?.maxDelayMs ?? 8_000,
   };
   // viem's own retries are off: this layer decides, and logs.
-  const inner = http(opts.url, { retryCount: 0, timeout: opts.timeoutMs ?? 10_000 })({ retryCount: 0 });
+  const inner = createJsonRpcHttp(opts.url, { timeoutMs: opts.timeoutMs ?? 10_000 });
+  const onHead = opts.onHead;
   const request: EIP1193RequestFn = async (args) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inner.request(args);
+        const sentAt = onHead ? performance.now() : 0;
+        const result = await inner.request(args);
+        if (onHead) observeHead(onHead, args.method, args.params, result, sentAt);
+        return result as never;
       } catch (err) {
         if (attempt >= retry.attempts || !isTransientRpcError(err)) {
           if (attempt > 1) {
@@ -118,4 +130,17 @@ export function createRpcClient(opts: RpcClientOptions): ChainClient {
     pollingInterval: opts.pollingIntervalMs ?? 500,
     cacheTime: 0,
   });
+}
+
+/** Feeds `onHead` from the answers that carry the chain's head or a block known to exist. */
+function observeHead(onHead: HeadObserver, method: string, params: unknown, result: unknown, sentAt: number): void {
+  if (method === 'eth_blockNumber') {
+    if (typeof result === 'string') onHead(BigInt(result), true, sentAt);
+  } else if (method === 'eth_getTransactionReceipt') {
+    const n = (result as { blockNumber?: unknown } | null)?.blockNumber;
+    if (typeof n === 'string') onHead(BigInt(n), false, sentAt);
+  } else if (method === 'eth_getBlockByNumber') {
+    const n = (result as { number?: unknown } | null)?.number;
+    if (typeof n === 'string') onHead(BigInt(n), Array.isArray(params) && params[0] === 'latest', sentAt);
+  }
 }

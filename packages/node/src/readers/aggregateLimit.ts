@@ -1,12 +1,16 @@
 import { erc20Abi, zeroAddress, type Address } from 'viem';
-import { feeQuoterAbi, multiAggregateRateLimiterAbi, offRampAbi } from '@openccip/sdk';
+import { multiAggregateRateLimiterAbi } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
+import { uncachedReads, type BlockReads } from './blockCache.js';
+import { readOffRampDynamicConfig, readTokenPrice } from './contractReads.js';
 import type { Logger } from '../log.js';
 import type { AggregateLimit } from '../plugins/execute/limits.js';
 
 
 export interface AggregateLimitReaderInput {
   client: ChainClient;
+  /** Reads shared per block (default: uncached). */
+  reads?: BlockReads;
   offRamp: Address;
   log: Logger;
 }
@@ -18,18 +22,24 @@ export interface AggregateLimitReaderInput {
  */
 export function createAggregateLimitReader(input: AggregateLimitReaderInput) {
   const { client, offRamp, log } = input;
+  const reads = input.reads ?? uncachedReads(client);
   const decimalsOf = new Map<Address, number>();
   const warned = new Set<string>();
 
   return {
     async read(source: bigint, tokens: readonly Address[]): Promise<AggregateLimit | undefined> {
-      const { messageInterceptor, feeQuoter } = await client.readContract({ address: offRamp, abi: offRampAbi, functionName: 'getDynamicConfig' });
+      const { messageInterceptor, feeQuoter } = await readOffRampDynamicConfig(client, reads, offRamp);
       if (messageInterceptor === zeroAddress) return undefined;
+      const limiter = messageInterceptor.toLowerCase();
       let bucket, counted: readonly Address[];
       try {
         [bucket, [counted]] = await Promise.all([
-          client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'currentRateLimiterState', args: [source, false] }),
-          client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'getAllRateLimitTokens', args: [source] }),
+          reads.read(`${limiter}.currentRateLimiterState(${source},false)`, () =>
+            client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'currentRateLimiterState', args: [source, false] }),
+          ),
+          reads.read(`${limiter}.getAllRateLimitTokens(${source})`, () =>
+            client.readContract({ address: messageInterceptor, abi: multiAggregateRateLimiterAbi, functionName: 'getAllRateLimitTokens', args: [source] }),
+          ),
         ]);
       } catch (err) {
         const key = `${messageInterceptor}:${source}`;
@@ -48,7 +58,7 @@ export function createAggregateLimitReader(input: AggregateLimitReaderInput) {
       const priced = await Promise.all(
         relevant.map(async (token) => {
           const [price, decimals] = await Promise.all([
-            client.readContract({ address: feeQuoter, abi: feeQuoterAbi, functionName: 'getTokenPrice', args: [token] }),
+            readTokenPrice(client, reads, feeQuoter, token),
             decimalsOf.get(token) ?? client.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
           ]);
           decimalsOf.set(token, decimals);

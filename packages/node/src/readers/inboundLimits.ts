@@ -1,11 +1,14 @@
 import { zeroAddress, type Address } from 'viem';
 import { burnMintTokenPoolAbi, tokenAdminRegistryAbi } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
+import { uncachedReads, type BlockReads } from './blockCache.js';
 import type { Logger } from '../log.js';
 import type { InboundLimit } from '../plugins/execute/limits.js';
 
 export interface InboundLimitReaderInput {
   client: ChainClient;
+  /** Reads shared per block (default: uncached). */
+  reads?: BlockReads;
   tokenAdminRegistry: Address;
   log: Logger;
 }
@@ -17,15 +20,21 @@ export interface InboundLimitReaderInput {
  */
 export function createInboundLimitReader(input: InboundLimitReaderInput) {
   const { client, tokenAdminRegistry, log } = input;
+  const reads = input.reads ?? uncachedReads(client);
+  const registryKey = tokenAdminRegistry.toLowerCase();
   const decimalsOf = new Map<Address, number>(); // a pool's token decimals are immutable
   const warned = new Set<string>();
 
   async function readOne(source: bigint, token: Address): Promise<InboundLimit | undefined> {
-    const pool = await client.readContract({ address: tokenAdminRegistry, abi: tokenAdminRegistryAbi, functionName: 'getPool', args: [token] });
+    const pool = await reads.read(`${registryKey}.getPool(${token})`, () =>
+      client.readContract({ address: tokenAdminRegistry, abi: tokenAdminRegistryAbi, functionName: 'getPool', args: [token] }),
+    );
     if (pool === zeroAddress) return undefined;
     try {
       const [bucket, decimals] = await Promise.all([
-        client.readContract({ address: pool, abi: burnMintTokenPoolAbi, functionName: 'getCurrentInboundRateLimiterState', args: [source] }),
+        reads.read(`${pool.toLowerCase()}.getCurrentInboundRateLimiterState(${source})`, () =>
+          client.readContract({ address: pool, abi: burnMintTokenPoolAbi, functionName: 'getCurrentInboundRateLimiterState', args: [source] }),
+        ),
         decimalsOf.get(pool) ?? client.readContract({ address: pool, abi: burnMintTokenPoolAbi, functionName: 'getTokenDecimals' }),
       ]);
       decimalsOf.set(pool, decimals);

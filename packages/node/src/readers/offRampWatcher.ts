@@ -35,15 +35,18 @@ export class OffRampWatcher {
   constructor(
     private readonly client: PublicClient,
     private readonly offRamp: Address,
-    opts: { fromBlock?: bigint; chunk?: bigint; log?: Logger } = {},
+    opts: { fromBlock?: bigint; chunk?: bigint; log?: Logger; head?: () => Promise<bigint> } = {},
   ) {
     this.nextBlock = opts.fromBlock ?? 0n;
+    this.head = opts.head ?? (() => client.getBlockNumber({ cacheTime: 0 }));
     this.chunk = opts.chunk ?? 5_000n;
     this.log = opts.log ?? noopLogger;
   }
 
   private readonly chunk: bigint;
   private readonly log: Logger;
+  /** The chain's head: the node's shared one (no eth_blockNumber of its own per round), else asked each refresh. */
+  private readonly head: () => Promise<bigint>;
 
   /** Reads new logs up to the latest block; concurrent callers share one refresh. */
   refresh(): Promise<void> {
@@ -52,7 +55,7 @@ export class OffRampWatcher {
   }
 
   private async doRefresh(): Promise<void> {
-    const latest = await this.client.getBlockNumber({ cacheTime: 0 });
+    const latest = await this.head();
     while (this.nextBlock <= latest) {
       const to = this.nextBlock + this.chunk - 1n < latest ? this.nextBlock + this.chunk - 1n : latest;
       const logs = await this.client.getContractEvents({

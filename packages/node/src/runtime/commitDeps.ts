@@ -1,6 +1,8 @@
 import { decodeAbiParameters, encodeAbiParameters, type Address, type Hex } from 'viem';
-import { decodeEVM2AnyRampMessage, feeQuoterAbi, getLeafHash, offRampAbi, toAny2EVMMessage } from '@openccip/sdk';
+import { decodeEVM2AnyRampMessage, getLeafHash, offRampAbi, toAny2EVMMessage } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
+import { uncachedReads, type BlockReads } from '../readers/blockCache.js';
+import { readDestinationChainGasPrice, readGasPrice, readSourceChainConfig, readTokenPrice } from '../readers/contractReads.js';
 import type { CommitPluginDeps, CommitRmnDeps, CommitSource, PriceObservation } from '../plugins/commit/types.js';
 import type { MessageStore } from '../store/types.js';
 import { LeafCache } from './leafCache.js';
@@ -26,6 +28,8 @@ export async function readSources(dest: ChainClient, offRamp: Address): Promise<
 export interface PriceSourceChain {
   chainSelector: bigint;
   client: ChainClient;
+  /** Its gas price is read once per block through these (default: every time). */
+  reads?: BlockReads;
   /** USD per native coin (1e18 = $1). */
   nativeUsd: bigint;
 }
@@ -33,6 +37,8 @@ export interface PriceSourceChain {
 export interface CommitDepsInput {
   destChainSelector: bigint;
   destClient: ChainClient;
+  /** Destination reads shared per block with the node's other readers of that chain (default: uncached). */
+  destReads?: BlockReads;
   offRamp: Address;
   feeQuoter: Address;
   sources: readonly LaneSource[];
@@ -51,19 +57,17 @@ export interface CommitDepsInput {
 export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
   const leafCache = input.leaves ?? new LeafCache(); // hashing is the observation's main cost
   const onRampBytes = new Map(input.sources.map((s) => [s.chainSelector, s.onRampBytes]));
+  const dest = input.destReads ?? uncachedReads(input.destClient);
+  const gasReads = new Map(input.gasPriceChains.map((c) => [c.chainSelector, c.reads ?? uncachedReads(c.client)]));
 
   return {
     destChainSelector: input.destChainSelector,
     sources: input.sources,
     ...(input.rmn ? { rmn: input.rmn } : {}),
 
+    // Asked by the query, the observation and both report checks of every round: once per block is enough.
     async readNextSeqNr(source) {
-      const cfg = await input.destClient.readContract({
-        address: input.offRamp,
-        abi: offRampAbi,
-        functionName: 'getSourceChainConfig',
-        args: [source],
-      });
+      const cfg = await readSourceChainConfig(input.destClient, dest, input.offRamp, source);
       return cfg.minSeqNr;
     },
 
@@ -83,13 +87,8 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
       const gas = await Promise.all(
         input.gasPriceChains.map(async (c) => {
           const [weiPerGas, onchain] = await Promise.all([
-            c.client.getGasPrice(),
-            input.destClient.readContract({
-              address: input.feeQuoter,
-              abi: feeQuoterAbi,
-              functionName: 'getDestinationChainGasPrice',
-              args: [c.chainSelector],
-            }),
+            readGasPrice(c.client, gasReads.get(c.chainSelector)!),
+            readDestinationChainGasPrice(input.destClient, dest, input.feeQuoter, c.chainSelector),
           ]);
           return {
             chainSelector: c.chainSelector,
@@ -101,12 +100,7 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
       );
       const tokens = await Promise.all(
         [...input.tokenUsd.entries()].map(async ([token, usd]) => {
-          const onchain = await input.destClient.readContract({
-            address: input.feeQuoter,
-            abi: feeQuoterAbi,
-            functionName: 'getTokenPrice',
-            args: [token as Address],
-          });
+          const onchain = await readTokenPrice(input.destClient, dest, input.feeQuoter, token as Address);
           return { token: token as Address, fresh: usd, onchain: onchain.value, onchainTimestamp: onchain.timestamp };
         }),
       );

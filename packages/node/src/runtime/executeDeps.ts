@@ -3,6 +3,7 @@ import { decodeEVM2AnyRampMessage, getLeafHash, offRampAbi, type EVM2AnyRampMess
 import type { ChainClient } from '../chain/rpc.js';
 import type { ExecutePluginDeps } from '../plugins/execute/types.js';
 import { createAggregateLimitReader } from '../readers/aggregateLimit.js';
+import { uncachedReads, type BlockReads } from '../readers/blockCache.js';
 import { createInboundLimitReader } from '../readers/inboundLimits.js';
 import { noopLogger, type Logger } from '../log.js';
 import type { OffRampWatcher } from '../readers/offRampWatcher.js';
@@ -12,6 +13,8 @@ import { LeafCache } from './leafCache.js';
 export interface ExecuteDepsInput {
   destChainSelector: bigint;
   destClient: ChainClient;
+  /** Destination reads shared per block with the node's other readers of that chain (default: uncached). */
+  destReads?: BlockReads;
   offRamp: Address;
   sources: readonly { chainSelector: bigint; onRamp: Address }[];
   watcher: OffRampWatcher;
@@ -28,11 +31,12 @@ export interface ExecuteDepsInput {
 
 /** ExecutePluginDeps over the destination OffRamp (its logs through the watcher, states on chain) and the message store. */
 export function createExecuteDeps(input: ExecuteDepsInput): ExecutePluginDeps {
+  const reads = input.destReads ?? uncachedReads(input.destClient);
   const limits = input.tokenAdminRegistry
-    ? createInboundLimitReader({ client: input.destClient, tokenAdminRegistry: input.tokenAdminRegistry, log: input.log ?? noopLogger })
+    ? createInboundLimitReader({ client: input.destClient, reads, tokenAdminRegistry: input.tokenAdminRegistry, log: input.log ?? noopLogger })
     : undefined;
   const aggregate = input.tokenAdminRegistry
-    ? createAggregateLimitReader({ client: input.destClient, offRamp: input.offRamp, log: input.log ?? noopLogger })
+    ? createAggregateLimitReader({ client: input.destClient, reads, offRamp: input.offRamp, log: input.log ?? noopLogger })
     : undefined;
   const leaves = input.leaves ?? new LeafCache();
   return {
@@ -51,7 +55,10 @@ export function createExecuteDeps(input: ExecuteDepsInput): ExecutePluginDeps {
       return stored.map((m) => decodeEVM2AnyRampMessage(m.encoded));
     },
 
-    /** Authoritative states from the OffRamp (right before transmitting, so a message done meanwhile is not re-sent). */
+    /**
+     * Authoritative states from the OffRamp (right before transmitting, so a message done meanwhile is not re-sent).
+     * Not cached: each report's messages are read once, and only a read at the newest block is worth its call here.
+     */
     async readExecutionStates(source, seqNrs) {
       return Promise.all(
         seqNrs.map((s) =>

@@ -11,6 +11,8 @@ import { DEFAULT_DELTA_PROGRESS, type ChainConfig, type NodeConfig, type NodeKey
 import type { RootLogger } from '../log.js';
 import { createCommitPlugin } from '../plugins/commit/plugin.js';
 import { createExecutePlugin } from '../plugins/execute/plugin.js';
+import { createBlockReads, type BlockReads } from '../readers/blockCache.js';
+import { createChainHead } from '../readers/chainHead.js';
 import { OffRampWatcher } from '../readers/offRampWatcher.js';
 import { createRmnBlessingClient } from '../rmn/client.js';
 import { createRmnConfigCache, readRmnRemoteConfig } from '../rmn/config.js';
@@ -55,10 +57,17 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
 
   try {
     const clients = new Map<bigint, ChainClient>();
+    // Per chain, one head every reader shares, fed by the block numbers the RPC answers carry, and the
+    // per-block reads cached over it: the rounds of every plugin instance ask the same views many times a block.
+    const reads = new Map<bigint, BlockReads>();
     for (const c of config.chains) {
-      clients.set(c.chainSelector, createRpcClient({ url: c.rpcUrl, name: c.name, chainId: c.chainId, logger: log.child({ chain: c.name }) }));
+      const head = createChainHead(() => client.getBlockNumber({ cacheTime: 0 }));
+      const client = createRpcClient({ url: c.rpcUrl, name: c.name, chainId: c.chainId, logger: log.child({ chain: c.name }), onHead: head.observe });
+      clients.set(c.chainSelector, client);
+      reads.set(c.chainSelector, createBlockReads(head));
     }
     const clientOf = (c: ChainConfig) => clients.get(c.chainSelector)!;
+    const readsOf = (c: ChainConfig) => reads.get(c.chainSelector)!;
 
     // Source side: every chain's OnRamp, read at finality into the store.
     for (const c of config.chains) {
@@ -108,7 +117,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
     const { onchain, offchain } = createOcrKeySigners(keys.ocrKey, signers);
     const prices = createNodePrices(
       config.prices ?? {},
-      config.chains.map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), router: c.contracts.router })),
+      config.chains.map((c) => ({ chainSelector: c.chainSelector, client: clientOf(c), reads: readsOf(c), router: c.contracts.router })),
       log.child({ component: 'prices' }),
     );
 
@@ -137,6 +146,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
       const commitDeps = destPrices.live(createCommitDeps({
         destChainSelector: dest.chainSelector,
         destClient,
+        destReads: readsOf(dest),
         offRamp,
         feeQuoter: dest.contracts.feeQuoter,
         sources,
@@ -168,10 +178,11 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         instLog.child({ plugin: 'commit' }),
       );
 
-      const watcher = new OffRampWatcher(destClient, offRamp, { log: instLog });
+      const watcher = new OffRampWatcher(destClient, offRamp, { log: instLog, head: readsOf(dest).head });
       const executeDeps = createExecuteDeps({
         destChainSelector: dest.chainSelector,
         destClient,
+        destReads: readsOf(dest),
         offRamp,
         sources: sources.map((s) => ({ chainSelector: s.chainSelector, onRamp: s.onRamp })),
         watcher,

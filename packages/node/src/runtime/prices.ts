@@ -1,6 +1,7 @@
 import { erc20Abi, zeroAddress, type Address } from 'viem';
 import { feeQuoterAbi, routerAbi, tokenAdminRegistryAbi } from '@openccip/sdk';
 import type { ChainClient } from '../chain/rpc.js';
+import type { BlockReads } from '../readers/blockCache.js';
 import type { CommitPluginDeps } from '../plugins/commit/types.js';
 import { noopLogger, type Logger } from '../log.js';
 import { createPriceSource, type PriceSource, type PriceSourceConfig } from './priceSource.js';
@@ -13,6 +14,8 @@ export interface PricedChain {
   chainSelector: bigint;
   client: ChainClient;
   router: Address;
+  /** The node's per-block reads of this chain (its gas price is read through them); default uncached. */
+  reads?: BlockReads;
 }
 
 /**
@@ -59,6 +62,7 @@ export function createNativePrices(source: PriceSource, chains: readonly PricedC
         .map((c) => ({
           chainSelector: c.chainSelector,
           client: c.client,
+          ...(c.reads ? { reads: c.reads } : {}),
           get nativeUsd() {
             return usd(c.chainSelector);
           },

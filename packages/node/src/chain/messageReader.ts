@@ -195,6 +195,10 @@ export function createMessageReader(opts: MessageReaderOptions): MessageReader {
     const finalBlock = await getFinalizedBlock(client, finality);
     const stored0 = await store.cursors.get(cursorName);
     let cursor: BlockRef | undefined = stored0 && { number: stored0.blockNumber, hash: stored0.blockHash };
+    // Most polls find the final block unchanged: the chain still has the cursor block, so nothing to check or read.
+    if (cursor && cursor.number === finalBlock.number && cursor.hash === finalBlock.hash) {
+      return { cursor, finalBlock, stored: 0, interrupted: false };
+    }
     let reorg: ReorgInfo | undefined;
     if (cursor && (await hashAt(cursor.number)) !== cursor.hash) {
       const r = await handleReorg(cursor, finalBlock);

@@ -74,13 +74,26 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
     async readLeaves(source, fromSeqNr, max) {
       const bytes = onRampBytes.get(source);
       if (!bytes || max <= 0) return [];
-      const stored = await input.messages.range(source, input.destChainSelector, fromSeqNr, fromSeqNr + BigInt(max) - 1n);
-      const leaves: Hex[] = [];
-      for (const [i, m] of stored.entries()) {
+      // Asked several times a round: ids first, message bodies only for leaves not hashed yet.
+      const ids = await input.messages.ids(source, input.destChainSelector, fromSeqNr, fromSeqNr + BigInt(max) - 1n);
+      const leaves: (Hex | undefined)[] = [];
+      let missing: { from: bigint; to: bigint } | undefined;
+      for (const [i, m] of ids.entries()) {
         if (m.seqNr !== fromSeqNr + BigInt(i)) break; // only a contiguous run from the next expected seqNr
-        leaves.push(leafCache.leaf(m.messageId, bytes, () => getLeafHash(toAny2EVMMessage(decodeEVM2AnyRampMessage(m.encoded)), bytes)));
+        const leaf = leafCache.peek(m.messageId, bytes);
+        leaves.push(leaf);
+        if (leaf === undefined) missing = { from: missing?.from ?? m.seqNr, to: m.seqNr };
       }
-      return leaves;
+      if (missing) {
+        for (const m of await input.messages.range(source, input.destChainSelector, missing.from, missing.to)) {
+          const i = Number(m.seqNr - fromSeqNr);
+          if (i >= leaves.length || leaves[i] !== undefined || ids[i]!.messageId !== m.messageId) continue;
+          leaves[i] = leafCache.leaf(m.messageId, bytes, () => getLeafHash(toAny2EVMMessage(decodeEVM2AnyRampMessage(m.encoded)), bytes));
+        }
+      }
+      // A message gone between the two reads (a reorg below finality) ends the run there.
+      const end = leaves.indexOf(undefined);
+      return (end < 0 ? leaves : leaves.slice(0, end)) as Hex[];
     },
 
     async readPrices(): Promise<PriceObservation> {

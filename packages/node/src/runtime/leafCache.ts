@@ -22,6 +22,11 @@ export class LeafCache {
     return leaf;
   }
 
+  /** The cached leaf, if any (no hashing). */
+  peek(messageId: Hex, onRampBytes: Hex): Hex | undefined {
+    return this.leaves.get(`${onRampBytes}:${messageId}`);
+  }
+
   get size(): number {
     return this.leaves.size;
   }

@@ -232,6 +232,9 @@ function messageStore(db: Database.Database): MessageStore {
   const range = db.prepare(
     'SELECT * FROM messages WHERE source = ? AND dest = ? AND seq_nr >= ? AND seq_nr <= ? ORDER BY seq_nr',
   );
+  const ids = db.prepare(
+    'SELECT seq_nr, message_id FROM messages WHERE source = ? AND dest = ? AND seq_nr >= ? AND seq_nr <= ? ORDER BY seq_nr',
+  );
   const get = db.prepare('SELECT * FROM messages WHERE source = ? AND dest = ? AND seq_nr = ?');
   const byId = db.prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY block_number DESC LIMIT 1');
   const del = db.prepare('DELETE FROM messages WHERE source = ? AND block_number >= ?');
@@ -243,6 +246,11 @@ function messageStore(db: Database.Database): MessageStore {
       if (toSeqNr < fromSeqNr) return [];
       const rows = range.all(u64Text(source, 'source'), u64Text(dest, 'dest'), seqText(fromSeqNr), seqText(toSeqNr));
       return (rows as MessageRow[]).map(toMessage);
+    },
+    async ids(source, dest, fromSeqNr, toSeqNr) {
+      if (toSeqNr < fromSeqNr) return [];
+      const rows = ids.all(u64Text(source, 'source'), u64Text(dest, 'dest'), seqText(fromSeqNr), seqText(toSeqNr)) as Pick<MessageRow, 'seq_nr' | 'message_id'>[];
+      return rows.map((r) => ({ seqNr: BigInt(r.seq_nr), messageId: r.message_id }));
     },
     async get(source, dest, seqNr) {
       const row = get.get(u64Text(source, 'source'), u64Text(dest, 'dest'), seqText(seqNr)) as MessageRow | undefined;

@@ -45,6 +45,8 @@ export interface MessageStore {
   put(messages: readonly StoredMessage[]): Promise<void>;
   /** Messages with seqNr in [from, to], ordered by seqNr. */
   range(source: bigint, dest: bigint, fromSeqNr: bigint, toSeqNr: bigint): Promise<StoredMessage[]>;
+  /** range() without the message bodies: seqNr and message id only (cheap enough to ask every round). */
+  ids(source: bigint, dest: bigint, fromSeqNr: bigint, toSeqNr: bigint): Promise<{ seqNr: bigint; messageId: Hex }[]>;
   get(source: bigint, dest: bigint, seqNr: bigint): Promise<StoredMessage | undefined>;
   byMessageId(messageId: Hex): Promise<StoredMessage | undefined>;
   /** Reorg handling: forgets every message of `source` at or above `blockNumber`. */

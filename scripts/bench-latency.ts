@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generatePrivateKey } from 'viem/accounts';
-import { toHex, type Hex } from 'viem';
-import { buildMessage } from '@openccip/sdk';
+import { createPublicClient, toHex, type Hex } from 'viem';
+import { buildMessage, keccakReady } from '@openccip/sdk';
+import { jsonRpcHttp } from '@openccip/sdk/transport';
 import { ANVIL_KEYS, makeChainClients, startDevnet, type Devnet } from '@openccip/devnet';
 import { ChainWatcher } from './bench/chainWatcher.js';
 import { ProcSampler, type MachineFigures, type ProcFigures } from './bench/procStats.js';
@@ -73,7 +74,14 @@ async function main(): Promise<void> {
       nodeLogLevel: args['node-log-level'] as 'info',
       log: (l) => log(l),
     });
-    const chains = devnet.file.chains.map((c) => ({ ...c, selector: BigInt(c.chainSelector), client: makeChainClients(c.rpcUrl, c.chainId, ANVIL_KEYS[0]!, c.name).public }));
+    // The load generator and watchers share the machine with what they measure: the lean JSON-RPC transport and
+    // the WebAssembly signer keep their own CPU use small.
+    await keccakReady;
+    const chains = devnet.file.chains.map((c) => ({
+      ...c,
+      selector: BigInt(c.chainSelector),
+      client: createPublicClient({ chain: makeChainClients(c.rpcUrl, c.chainId, ANVIL_KEYS[0]!, c.name).public.chain, transport: jsonRpcHttp(c.rpcUrl) }),
+    }));
 
     const tracker = new Tracker();
     const watchers = new Map<bigint, ChainWatcher>();

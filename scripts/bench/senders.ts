@@ -1,6 +1,6 @@
 import { encodeFunctionData, parseEther, parseGwei, toHex, type Address, type Hex, type PublicClient } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { routerAbi, type EVM2AnyMessage } from '@openccip/sdk';
+import { routerAbi, signTransactionWithKey, type EVM2AnyMessage } from '@openccip/sdk';
 
 export interface Lane {
   name: string;
@@ -18,6 +18,7 @@ interface LaneState {
 }
 
 interface Sender {
+  key: Hex;
   account: PrivateKeyAccount;
   /** Next nonce per source chain id. */
   nonces: Map<number, number>;
@@ -44,7 +45,7 @@ export class SenderPool {
   inflight = 0;
 
   private constructor(keys: readonly Hex[]) {
-    this.senders = keys.map((k) => ({ account: privateKeyToAccount(k), nonces: new Map() }));
+    this.senders = keys.map((k) => ({ key: k, account: privateKeyToAccount(k), nonces: new Map() }));
   }
 
   /** Funds every sender on every source chain (anvil_setBalance) and reads nonces, fees and gas per lane. */
@@ -96,17 +97,10 @@ export class SenderPool {
     sender.nonces.set(src.chainId, nonce + 1);
     this.inflight++;
     try {
-      const raw = await sender.account.signTransaction({
-        type: 'eip1559',
-        chainId: src.chainId,
-        nonce,
-        to: src.router,
-        data: s.data,
-        value: s.fee,
-        gas: s.gas,
-        maxFeePerGas: MAX_FEE_PER_GAS,
-        maxPriorityFeePerGas: PRIORITY_FEE,
-      });
+      const raw = signTransactionWithKey(
+        { type: 'eip1559', chainId: src.chainId, nonce, to: src.router, data: s.data, value: s.fee, gas: s.gas, maxFeePerGas: MAX_FEE_PER_GAS, maxPriorityFeePerGas: PRIORITY_FEE },
+        sender.key,
+      );
       await src.client.request({ method: 'eth_sendRawTransaction', params: [raw] });
       this.accepted++;
       return true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keccak256 as viemKeccak, recoverAddress, serializeSignature, toHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress, sign } from 'viem/accounts';
-import { keccak256, keccakReady, parseSignature65, recoverDigestSigner, serializeSignature65, signDigest, SECP256K1_HALF_N } from '../src/crypto/index.js';
+import { keccak256, keccakReady, parseSignature65, recoverDigestSigner, serializeSignature65, signDigest, signTransactionWithKey, SECP256K1_HALF_N } from '../src/crypto/index.js';
 
 const randomHex = (n: number): Hex => toHex(crypto.getRandomValues(new Uint8Array(n)));
 
@@ -53,5 +53,19 @@ describe('secp256k1 via WebAssembly', () => {
     expect(recoverDigestSigner(digest, { r: '0x1234', s: sig.s, yParity: 0 })).toBeUndefined();
     expect(parseSignature65('0x1234')).toBeUndefined();
     expect(parseSignature65(`0x${'11'.repeat(64)}1d`)).toBeUndefined();
+  });
+});
+
+describe('signTransactionWithKey', () => {
+  it('gives exactly the bytes of viem account.signTransaction (EIP-1559 and legacy)', async () => {
+    const { privateKeyToAccount } = await import('viem/accounts');
+    await keccakReady;
+    const key = generatePrivateKey();
+    const account = privateKeyToAccount(key);
+    const txs = [
+      { type: 'eip1559', chainId: 31337, nonce: 7, to: '0x1111111111111111111111111111111111111111', data: randomHex(200), value: 12345n, gas: 300_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n },
+      { type: 'legacy', chainId: 1, nonce: 0, to: '0x2222222222222222222222222222222222222222', gas: 21_000n, gasPrice: 10n ** 9n, value: 1n },
+    ] as const;
+    for (const tx of txs) expect(signTransactionWithKey(tx, key)).toBe(await account.signTransaction(tx));
   });
 });

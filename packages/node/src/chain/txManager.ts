@@ -10,7 +10,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Store, StoredTx } from '../store/types.js';
-import { describeError } from '@openccip/sdk';
+import { describeError, signTransactionWithKey } from '@openccip/sdk';
 import { noopLogger, type Logger } from '../log.js';
 import { isTransientRpcError, type ChainClient } from './rpc.js';
 
@@ -164,16 +164,10 @@ export function createTxManager(options: TxManagerOptions): TxManager {
 
   /** Signs and records a version of `tr` (the raw tx is on disk before anything is broadcast). */
   async function signAndPersist(tr: Tracked, fees: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }): Promise<Attempt> {
-    const raw = await account.signTransaction({
-      type: 'eip1559',
-      chainId: client.chain.id,
-      nonce: tr.nonce,
-      to: tr.to,
-      data: tr.data,
-      value: tr.value,
-      gas: tr.gas,
-      ...fees,
-    });
+    const raw = signTransactionWithKey(
+      { type: 'eip1559', chainId: client.chain.id, nonce: tr.nonce, to: tr.to, data: tr.data, value: tr.value, gas: tr.gas, ...fees },
+      options.account,
+    );
     const hash = keccak256(raw);
     const stored: StoredTx = {
       chainSelector,

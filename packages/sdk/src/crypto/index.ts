@@ -8,3 +8,4 @@ export {
   signDigest,
   type RecoverableSignature,
 } from './secp256k1.js';
+export { signTransactionWithKey } from './transaction.js';

@@ -137,6 +137,8 @@ class Instance implements InternalInstance {
   private lastRoundAt = -Infinity;
   private lastProposalAt = -Infinity;
   private observing = false;
+  /** The newest query that came while an observation was running (observed right after it). */
+  private waitingQuery: { from: OracleId; seqNr: bigint; query: Hex } | undefined;
   private readonly prepares: PerSenderBook<Hex>;
   private readonly reportSigs: PerSenderBook<ReportSigEntry>;
   private newEpochSig: { epoch: number; signature: Hex } | undefined;
@@ -506,11 +508,19 @@ class Instance implements InternalInstance {
     // An honest leader queries at most once per deltaRound; a faster stream (a faulty leader making this node
     // observe and sign in a loop) is cut down, and at most one observation is in flight.
     const now = Date.now();
-    if (this.observing || now - this.lastQueryAt < this.cfg.deltaRound / 4) return this.drop('query too soon after the previous one', { from, seqNr });
+    if (now - this.lastQueryAt < this.cfg.deltaRound / 4) return this.drop('query too soon after the previous one', { from, seqNr });
     this.lastQueryAt = now;
+    if (this.observing) {
+      // A slow observation (a loaded machine) must not cost this node the next round too: the newest query waits.
+      this.waitingQuery = { from, seqNr, query };
+      return;
+    }
+    this.observe(from, seqNr, query);
+  }
+
+  private observe(leader: OracleId, seqNr: bigint, query: Hex): void {
     this.observing = true;
     this.lastObservedSeqNr = seqNr;
-    const leader = from;
     void (async () => {
       try {
         const ctx = this.ctx(seqNr);
@@ -522,6 +532,13 @@ class Instance implements InternalInstance {
         this.log.warn('could not observe', { seqNr, epoch: epochOf(seqNr), error: errorText(err) });
       } finally {
         this.observing = false;
+        const next = this.waitingQuery;
+        this.waitingQuery = undefined;
+        // Still this epoch's leader and a newer round: observe it now (late observations still count until the
+        // leader proposes).
+        if (next && !this.stopped && epochOf(next.seqNr) === this.epoch && next.from === leaderOf(this.epoch, this.n) && next.seqNr > this.lastObservedSeqNr) {
+          this.observe(next.from, next.seqNr, next.query);
+        }
       }
     })();
   }

@@ -69,6 +69,23 @@ export function createCommitPlugin(
     return false;
   };
 
+  /** One source's view: its next seqNr and the finalized leaves from it; undefined while its root is in flight or unreadable. */
+  async function observeSource(source: bigint, ctx: RoundContext): Promise<CommitObservation['sources'][number] | undefined> {
+    try {
+      const nextSeqNr = await deps.readNextSeqNr(source);
+      if (inFlight(source, nextSeqNr)) return undefined;
+      return { chainSelector: source, nextSeqNr, leaves: await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot) };
+    } catch (err) {
+      log.warn('commit observation: source unreadable', {
+        dest: dest.toString(),
+        source: source.toString(),
+        seqNr: ctx.seqNr.toString(),
+        error: (err as Error).message,
+      });
+      return undefined;
+    }
+  }
+
   return {
     // Finalized messages past the OffRamp's next seqNr on a source not waiting for its root to land. Prices are
     // pushed by the idle heartbeat rounds.
@@ -86,35 +103,19 @@ export function createCommitPlugin(
     },
 
     async observation(ctx: RoundContext) {
-      // Every node verifies blessings against RMNRemote's config: keep the cached copy fresh.
-      if (blessing) {
-        await blessing.config.get().catch((err: unknown) =>
+      // The reads are independent: done at once, so a loaded chain's latency is paid once per observation.
+      const [, sources, prices] = await Promise.all([
+        // Every node verifies blessings against RMNRemote's config: keep the cached copy fresh.
+        blessing?.config.get().catch((err: unknown) =>
           log.warn('commit observation: RMNRemote config unreadable; no blessed roots meanwhile', { dest: dest.toString(), error: (err as Error).message }),
-        );
-      }
-      const sources: CommitObservation['sources'] = [];
-      for (const source of deps.sources) {
-        try {
-          const nextSeqNr = await deps.readNextSeqNr(source.chainSelector);
-          if (inFlight(source.chainSelector, nextSeqNr)) continue;
-          const leaves = await deps.readLeaves(source.chainSelector, nextSeqNr, options.maxLeavesPerRoot);
-          sources.push({ chainSelector: source.chainSelector, nextSeqNr, leaves });
-        } catch (err) {
-          log.warn('commit observation: source unreadable', {
-            dest: dest.toString(),
-            source: source.chainSelector.toString(),
-            seqNr: ctx.seqNr.toString(),
-            error: (err as Error).message,
-          });
-        }
-      }
-      let prices;
-      try {
-        prices = deps.readPrices ? await deps.readPrices() : undefined;
-      } catch (err) {
-        log.warn('commit observation: prices unreadable', { dest: dest.toString(), error: (err as Error).message });
-      }
-      return encodeCommitObservation({ sources, prices, time: deps.now() });
+        ),
+        Promise.all(deps.sources.map((source) => observeSource(source.chainSelector, ctx))),
+        deps.readPrices?.().catch((err: unknown) => {
+          log.warn('commit observation: prices unreadable', { dest: dest.toString(), error: (err as Error).message });
+          return undefined;
+        }),
+      ]);
+      return encodeCommitObservation({ sources: sources.flatMap((x) => x ?? []), prices, time: deps.now() });
     },
 
     validateObservation(_ctx, _query, ao: AttributedObservation) {

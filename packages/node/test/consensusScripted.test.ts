@@ -166,6 +166,24 @@ describe('consensus: one node against scripted peers', () => {
     await h.waitFor('prepare for the next seqNr', () => h!.sent('prepare', (m) => m.seqNr === s2).length > 0);
   });
 
+  it('a leader flooding queries gets at most 3 observations per deltaRound; a burst of 2 is all served', async () => {
+    h = new Harness();
+    await h.init();
+    await h.enterEpoch(1);
+    // deltaRound is 10 ms here: a burst of 2 queries (jitter) is served in full, the one after waits its turn.
+    for (const r of [1, 2]) h.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
+    await h.waitFor('both observations', () => h.sent('observation').length === 2);
+    await sleep(30);
+    const before = h.sent('observation').length;
+    for (let r = 3; r < 23; r++) h.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
+    await sleep(50);
+    const observed = h.sent('observation').length - before;
+    expect(observed).toBeGreaterThanOrEqual(1);
+    expect(observed).toBeLessThanOrEqual(4); // 3 admitted + the newest one that waited for a running observation
+    const drops = h.logLines.filter((l) => String(l.msg).includes('too soon'));
+    expect(drops.length).toBeGreaterThanOrEqual(16);
+  });
+
   it('drops malformed and invalid input (logged at debug) and only prepares a valid proposal', async () => {
     h = new Harness();
     await h.init();
@@ -192,7 +210,7 @@ describe('consensus: one node against scripted peers', () => {
     ];
     for (const [, from, m] of bad) {
       h.net.inject(from, REAL, m instanceof Uint8Array ? m : encodeMessage(m));
-      await sleep(8); // proposals are rate-limited (deltaRound / 4): space them so each is really checked
+      await sleep(8); // proposals are rate-limited (3 per deltaRound): space them so each is really checked
     }
     await sleep(100);
     expect(h.sent('prepare')).toHaveLength(0);

@@ -132,10 +132,11 @@ class Instance implements InternalInstance {
   private readonly rounds = new Map<bigint, AcceptedRound>();
   private readonly votes: EpochVotes;
   private readonly lastVoteCheck: number[] = [];
-  private lastQueryAt = -Infinity;
+  /** Recent queries and proposals from the leader (ms timestamps): a faulty leader's flood is cut down. */
+  private readonly queryTimes = new RecentEvents();
   /** When this node last started a round it leads (idle pacing). */
   private lastRoundAt = -Infinity;
-  private lastProposalAt = -Infinity;
+  private readonly proposalTimes = new RecentEvents();
   private observing = false;
   /** The newest query that came while an observation was running (observed right after it). */
   private waitingQuery: { from: OracleId; seqNr: bigint; query: Hex } | undefined;
@@ -508,8 +509,7 @@ class Instance implements InternalInstance {
     // An honest leader queries at most once per deltaRound; a faster stream (a faulty leader making this node
     // observe and sign in a loop) is cut down, and at most one observation is in flight.
     const now = Date.now();
-    if (now - this.lastQueryAt < this.cfg.deltaRound / 4) return this.drop('query too soon after the previous one', { from, seqNr });
-    this.lastQueryAt = now;
+    if (!this.queryTimes.admit(now, this.cfg.deltaRound, LEADER_BURST)) return this.drop('query too soon after the previous ones', { from, seqNr });
     if (this.observing) {
       // A slow observation (a loaded machine) must not cost this node the next round too: the newest query waits.
       this.waitingQuery = { from, seqNr, query };
@@ -556,8 +556,9 @@ class Instance implements InternalInstance {
     if (observations.some((o) => o.observer >= this.n)) return this.drop('proposal names an unknown observer', { from, seqNr });
     // Checking a proposal costs up to n signature checks; an honest leader sends one per deltaRound at most.
     const now = Date.now();
-    if (from !== this.cfg.self && now - this.lastProposalAt < this.cfg.deltaRound / 4) return this.drop('proposal too soon after the previous one', { from, seqNr });
-    this.lastProposalAt = now;
+    if (from !== this.cfg.self && !this.proposalTimes.admit(now, this.cfg.deltaRound, LEADER_BURST)) {
+      return this.drop('proposal too soon after the previous ones', { from, seqNr });
+    }
     const ctx = this.ctx(seqNr);
     // Signature checks are the protocol's main CPU cost: skip the ones this node already knows to be good (its own
     // proposal, whose observations it checked while collecting them, and its own observation).
@@ -722,6 +723,24 @@ class Instance implements InternalInstance {
       // The next rank takes over after its own delay.
       this.log.warn('transmission failed', { ...fields, error: errorText(err) });
     }
+  }
+}
+
+/**
+ * An honest leader sends one query and one proposal per deltaRound, but a loaded machine or network delivers them
+ * in bursts: up to this many within one deltaRound are taken, so jitter never costs a round, while a faulty leader
+ * can make a node observe or check proposals at most this many times as often as an honest one.
+ */
+const LEADER_BURST = 3;
+
+/** Timestamps of recent events, to admit at most `max` within any `windowMs`. */
+class RecentEvents {
+  private times: number[] = [];
+  admit(now: number, windowMs: number, max: number): boolean {
+    this.times = this.times.filter((t) => now - t < windowMs);
+    if (this.times.length >= max) return false;
+    this.times.push(now);
+    return true;
   }
 }
 

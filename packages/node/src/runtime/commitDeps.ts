@@ -66,8 +66,8 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
     ...(input.rmn ? { rmn: input.rmn } : {}),
 
     // Asked by the query, the observation and both report checks of every round: once per block is enough.
-    async readNextSeqNr(source) {
-      const cfg = await readSourceChainConfig(input.destClient, dest, input.offRamp, source);
+    async readNextSeqNr(source, opts) {
+      const cfg = await readSourceChainConfig(input.destClient, opts?.fresh ? uncachedReads(input.destClient) : dest, input.offRamp, source);
       return cfg.minSeqNr;
     },
 

@@ -69,10 +69,22 @@ export function createCommitPlugin(
     return false;
   };
 
-  /** One source's view: its next seqNr and the finalized leaves from it; undefined while its root is in flight or unreadable. */
-  async function observeSource(source: bigint, ctx: RoundContext): Promise<CommitObservation['sources'][number] | undefined> {
+  /** Where the leader's query says its blessed roots start, by source (a malformed query claims nothing). */
+  function claimedStarts(query: Hex): Map<bigint, bigint> {
     try {
-      const nextSeqNr = await deps.readNextSeqNr(source);
+      return new Map((decodeCommitQuery(query)?.blessedRoots ?? []).map((r) => [r.chainSelector, r.minSeqNr]));
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** One source's view: its next seqNr and the finalized leaves from it; undefined while its root is in flight or unreadable. */
+  async function observeSource(source: bigint, ctx: RoundContext, claimed?: bigint): Promise<CommitObservation['sources'][number] | undefined> {
+    try {
+      let nextSeqNr = await deps.readNextSeqNr(source);
+      // The leader saw a later next seqNr (its blessed root starts there): this node's cached read may just be a
+      // block behind, so ask the chain itself before observing an older state.
+      if (claimed !== undefined && claimed > nextSeqNr) nextSeqNr = await deps.readNextSeqNr(source, { fresh: true });
       if (inFlight(source, nextSeqNr)) return undefined;
       return { chainSelector: source, nextSeqNr, leaves: await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot) };
     } catch (err) {
@@ -102,14 +114,15 @@ export function createCommitPlugin(
       return encodeCommitQuery(await blessedQuery(ctx, pipeline));
     },
 
-    async observation(ctx: RoundContext) {
+    async observation(ctx: RoundContext, query: Hex) {
+      const claims = claimedStarts(query);
       // The reads are independent: done at once, so a loaded chain's latency is paid once per observation.
       const [, sources, prices] = await Promise.all([
         // Every node verifies blessings against RMNRemote's config: keep the cached copy fresh.
         blessing?.config.get().catch((err: unknown) =>
           log.warn('commit observation: RMNRemote config unreadable; no blessed roots meanwhile', { dest: dest.toString(), error: (err as Error).message }),
         ),
-        Promise.all(deps.sources.map((source) => observeSource(source.chainSelector, ctx))),
+        Promise.all(deps.sources.map((source) => observeSource(source.chainSelector, ctx, claims.get(source.chainSelector)))),
         deps.readPrices?.().catch((err: unknown) => {
           log.warn('commit observation: prices unreadable', { dest: dest.toString(), error: (err as Error).message });
           return undefined;

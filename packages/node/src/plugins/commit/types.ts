@@ -8,8 +8,11 @@ export interface CommitPluginDeps {
   destChainSelector: bigint;
   /** Lanes into this destination. */
   sources: readonly CommitSource[];
-  /** The destination OffRamp's next expected sequence number for `source` (SourceChainConfig.minSeqNr). */
-  readNextSeqNr(source: bigint): Promise<bigint>;
+  /**
+   * The destination OffRamp's next expected sequence number for `source` (SourceChainConfig.minSeqNr). May be
+   * up to a block old unless `fresh` (read from the chain now).
+   */
+  readNextSeqNr(source: bigint, opts?: { fresh?: boolean }): Promise<bigint>;
   /** Leaf hashes of finalized messages source → dest, contiguous from `fromSeqNr`, at most `max`. */
   readLeaves(source: bigint, fromSeqNr: bigint, max: number): Promise<Hex[]>;
   /** Current USD prices to push to the destination's FeeQuoter, and what it holds now. Optional (no price updates). */

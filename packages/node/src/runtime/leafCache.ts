@@ -8,7 +8,8 @@ import type { Hex } from 'viem';
  */
 export class LeafCache {
   private readonly leaves = new Map<string, Hex>();
-  constructor(private readonly max = 50_000) {}
+  // ~250 B an entry: a few roots' worth per source ahead of the OffRamp and behind it (proofs) is what is reused.
+  constructor(private readonly max = 16_384) {}
 
   /** The cached leaf of `messageId` on the lane of `onRampBytes`, else `hash()` (cached). */
   leaf(messageId: Hex, onRampBytes: Hex, hash: () => Hex): Hex {

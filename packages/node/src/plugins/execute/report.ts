@@ -39,7 +39,9 @@ interface VerifiedRoot {
  */
 export class VerifiedRootCache {
   private readonly roots = new Map<string, VerifiedRoot>();
-  constructor(private readonly maxRoots = 32) {}
+  // A full root holds 256 decoded messages, leaves and tree (~0.5 MB): 12 cover the roots a destination executes
+  // at once under load (a report touches the first few) without letting memory grow with the backlog.
+  constructor(private readonly maxRoots = 12) {}
 
   get(key: string): VerifiedRoot | undefined {
     return this.roots.get(key);

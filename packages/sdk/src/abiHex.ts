@@ -120,7 +120,8 @@ const uintMax = (bits: number): bigint => {
  * type, odd hex): the caller re-encodes with viem, which gives its own result or error.
  */
 export class NotPlain extends Error {}
-const notPlain = new NotPlain();
+/** One instance, thrown and caught inside the SDK (it never reaches a caller): no stack captured per throw. */
+const notPlain = new NotPlain('not a plain ABI value');
 
 /** uintN as a 64-digit word; a bigint or a safe integer in range. */
 export function uintWord(value: bigint | number, bits: number): string {

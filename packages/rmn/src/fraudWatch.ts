@@ -1,15 +1,10 @@
 import type { Hex } from 'viem';
-import { offRampAbi, type MerkleRoot } from '@openccip/sdk';
+import type { MerkleRoot } from '@openccip/sdk';
 import { checkRoot } from './blessing.js';
-
-type WatchedEvent = Extract<(typeof offRampAbi)[number], { type: 'event'; name: 'CommitReportAccepted' | 'ExecutionStateChanged' }>;
-/** The two OffRamp events fraud watch reads: viem hashes every ABI event's signature per log to match it. */
-const WATCHED_EVENTS = offRampAbi.filter(
-  (x): x is WatchedEvent => x.type === 'event' && (x.name === 'CommitReportAccepted' || x.name === 'ExecutionStateChanged'),
-);
 import type { ChainAccess } from './chain.js';
 import { errorMessage, type Logger } from './log.js';
 import type { SourceReader } from './sourceReader.js';
+import { COMMIT_REPORT_ACCEPTED, EXECUTION_STATE_CHANGED, getRawLogs, parseCommit, parseExecution } from './rawLogs.js';
 
 /** A root some commit report put on a destination OffRamp, and what this node found out about it. */
 interface CommittedRoot {
@@ -105,15 +100,20 @@ export class FraudWatch {
     while (scanned < fin.number) {
       const from = scanned + 1n;
       const to = from + this.deps.chunk - 1n < fin.number ? from + this.deps.chunk - 1n : fin.number;
-      const logs = await dest.public.getContractEvents({ address: dest.cfg.contracts.offRamp, abi: WATCHED_EVENTS, fromBlock: from, toBlock: to, strict: true });
+      const logs = await getRawLogs(dest, dest.cfg.contracts.offRamp, [[COMMIT_REPORT_ACCEPTED, EXECUTION_STATE_CHANGED]], from, to);
       for (const l of logs) {
-        if (l.eventName === 'CommitReportAccepted') {
-          const a = l.args as { blessedMerkleRoots: readonly MerkleRoot[]; unblessedMerkleRoots: readonly MerkleRoot[] };
-          for (const r of a.blessedMerkleRoots) this.addRoot(dest.selector, r, true);
-          for (const r of a.unblessedMerkleRoots) this.addRoot(dest.selector, r, false);
-        } else if (l.eventName === 'ExecutionStateChanged') {
-          const a = l.args as { sourceChainSelector: bigint; sequenceNumber: bigint; messageHash: Hex; state: number };
-          this.executions.push({ dest: dest.selector, source: a.sourceChainSelector, seqNr: a.sequenceNumber, messageHash: a.messageHash, state: a.state });
+        try {
+          const topic0 = l.topics[0]?.toLowerCase();
+          if (topic0 === COMMIT_REPORT_ACCEPTED) {
+            const c = parseCommit(l);
+            for (const r of c.blessedMerkleRoots) this.addRoot(dest.selector, r, true);
+            for (const r of c.unblessedMerkleRoots) this.addRoot(dest.selector, r, false);
+          } else if (topic0 === EXECUTION_STATE_CHANGED) {
+            const e = parseExecution(l);
+            this.executions.push({ dest: dest.selector, source: e.source, seqNr: e.seqNr, messageHash: e.messageHash, state: e.state });
+          }
+        } catch (err) {
+          this.deps.log.warn('OffRamp log does not decode, skipped', { chain: dest.selector, txHash: l.transactionHash, logIndex: l.logIndex, error: errorMessage(err) });
         }
       }
       scanned = to;

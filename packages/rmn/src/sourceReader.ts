@@ -1,7 +1,8 @@
 import { encodeAbiParameters, type Hex } from 'viem';
-import { getLeafHash, onRampAbi, toAny2EVMMessage, type EVM2AnyRampMessage } from '@openccip/sdk';
+import { any2EvmMetadataHash, hashAny2EVMRampMessage, onRampAbi, toAny2EVMMessage, type EVM2AnyRampMessage } from '@openccip/sdk';
 import type { ChainAccess } from './chain.js';
 import { errorMessage, type Logger } from './log.js';
+import { CCIP_MESSAGE_SENT, getRawLogs, parseMessageSent, uintTopic, type MessageSentLog, type TopicFilter } from './rawLogs.js';
 
 /** A finalized CCIPMessageSent as the RMN node relies on it. `leaf` is null when the message cannot be executed as sent. */
 export interface SentLeaf {
@@ -17,9 +18,6 @@ export type IntervalResult =
   /** The source has not finalized every sequence number of the interval; `finalizedNext` is its finalized next seqNr. */
   | { status: 'not-finalized'; finalizedNext: bigint };
 
-/** Only CCIPMessageSent: viem hashes every ABI event's signature per log to match it (the OnRamp has many). */
-const SENT_EVENT = onRampAbi.filter((x): x is Extract<(typeof onRampAbi)[number], { type: 'event'; name: 'CCIPMessageSent' }> => x.type === 'event' && x.name === 'CCIPMessageSent');
-
 /** Per-lane cap of cached leaves; older ones are re-read from the chain on demand. */
 const DEFAULT_MAX_LEAVES_PER_LANE = 100_000;
 
@@ -34,6 +32,7 @@ export class SourceReader {
   scannedHash: Hex | undefined;
   private readonly lanes = new Map<bigint, Map<bigint, SentLeaf>>();
   private readonly onRampBytes: Hex;
+  private readonly metadataHashes = new Map<bigint, Hex>();
   private syncing: Promise<void> | undefined;
   /** Syncs started so far: a caller knows whether a sync began after it arrived. */
   private syncsStarted = 0;
@@ -81,24 +80,36 @@ export class SourceReader {
     this.scannedHash = fin.hash;
   }
 
+  /**
+   * CCIPMessageSent logs of the OnRamp in [fromBlock, toBlock] (optionally one lane's given seqNrs) as leaves, read
+   * raw and parsed by hand (rawLogs.ts). A log whose layout does not decode is skipped with a warning: its seqNr then
+   * has no leaf and an interval over it is refused rather than guessed.
+   */
   private async readLogs(fromBlock: bigint, toBlock: bigint, dest?: bigint, seqNrs?: bigint[]) {
-    const logs = await this.chain.public.getContractEvents({
-      address: this.chain.cfg.contracts.onRamp,
-      abi: SENT_EVENT,
-      eventName: 'CCIPMessageSent',
-      args: dest === undefined ? undefined : { destChainSelector: dest, sequenceNumber: seqNrs },
-      fromBlock,
-      toBlock,
-      strict: true,
-    });
+    const topics: TopicFilter = dest === undefined ? [CCIP_MESSAGE_SENT] : [CCIP_MESSAGE_SENT, uintTopic(dest), seqNrs ? seqNrs.map(uintTopic) : null];
+    const logs = await getRawLogs(this.chain, this.chain.cfg.contracts.onRamp, topics, fromBlock, toBlock);
     const out: { dest: bigint; sent: SentLeaf }[] = [];
     for (const l of logs) {
-      const m = l.args.message as EVM2AnyRampMessage;
-      const d = l.args.destChainSelector;
-      if (!this.lanes.has(d) || l.blockHash === null || l.blockNumber === null) continue;
-      out.push({ dest: d, sent: { seqNr: l.args.sequenceNumber, leaf: this.leafOf(m, d, l.args.sequenceNumber), messageId: m.header.messageId, blockNumber: l.blockNumber, blockHash: l.blockHash } });
+      if (l.blockHash === null || l.blockNumber === null) continue;
+      let sent: MessageSentLog | undefined;
+      try {
+        sent = parseMessageSent(l, (d) => this.lanes.has(d));
+      } catch (err) {
+        this.log.warn('CCIPMessageSent log does not decode, skipped', { source: this.selector, txHash: l.transactionHash, logIndex: l.logIndex, error: errorMessage(err) });
+        continue;
+      }
+      if (!sent) continue; // another lane's
+      const { dest: d, seqNr, message: m } = sent;
+      out.push({ dest: d, sent: { seqNr, leaf: this.leafOf(m, d, seqNr), messageId: m.header.messageId, blockNumber: BigInt(l.blockNumber), blockHash: l.blockHash } });
     }
     return out;
+  }
+
+  /** Internal._any2EvmMetadataHash of the lane to `dest`: the same for all its leaves, hashed once. */
+  private metadataHash(dest: bigint): Hex {
+    let h = this.metadataHashes.get(dest);
+    if (h === undefined) this.metadataHashes.set(dest, (h = any2EvmMetadataHash(this.selector, dest, this.onRampBytes)));
+    return h;
   }
 
   /** The destination leaf of a sent message; null when the header disagrees with the log or it cannot be converted. */
@@ -106,7 +117,7 @@ export class SourceReader {
     const h = m.header;
     if (h.sourceChainSelector !== this.selector || h.destChainSelector !== dest || h.sequenceNumber !== seqNr) return null;
     try {
-      return getLeafHash(toAny2EVMMessage(m), this.onRampBytes);
+      return hashAny2EVMRampMessage(toAny2EVMMessage(m), this.metadataHash(dest));
     } catch (err) {
       this.log.warn('sent message cannot be converted to a leaf', { source: this.selector, dest, seqNr, error: errorMessage(err) });
       return null;

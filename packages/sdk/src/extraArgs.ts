@@ -51,6 +51,25 @@ export function decodeExtraArgs(
   extraArgs: Hex,
   { defaultGasLimit = DEFAULT_GAS_LIMIT }: { defaultGasLimit?: bigint } = {},
 ): DecodedExtraArgs {
+  // What the OnRamp emits, read by slicing words (decoded per message on the leaf path); anything else, errors
+  // included, goes through viem's decoder below.
+  if (typeof extraArgs === 'string' && PLAIN_EXTRA_ARGS.test(extraArgs)) {
+    const tag = extraArgs.slice(0, 10).toLowerCase();
+    const gasLimit = BigInt(`0x${extraArgs.slice(10, 74)}`);
+    if (tag === EVM_EXTRA_ARGS_V1_TAG) return { kind: 'EVMExtraArgsV1', gasLimit, allowOutOfOrderExecution: false };
+    if (tag === GENERIC_EXTRA_ARGS_V2_TAG && extraArgs.length >= 138 && BOOL_WORD.test(extraArgs.slice(74, 138))) {
+      return { kind: 'GenericExtraArgsV2', gasLimit, allowOutOfOrderExecution: extraArgs.charCodeAt(137) === 49 };
+    }
+  }
+  return decodeExtraArgsSlow(extraArgs, defaultGasLimit);
+}
+
+/** A tag and at least one whole word, an even number of hex digits. */
+const PLAIN_EXTRA_ARGS = /^0x[0-9a-fA-F]{72}(?:[0-9a-fA-F]{2})*$/;
+/** abi.decode of a bool: 0 or 1, nothing else. */
+const BOOL_WORD = /^0{63}[01]$/;
+
+function decodeExtraArgsSlow(extraArgs: Hex, defaultGasLimit: bigint): DecodedExtraArgs {
   if (!isHex(extraArgs, { strict: true })) throw new InvalidExtraArgsError(extraArgs, 'not hex');
   const length = size(extraArgs);
   if (length === 0) return { kind: 'default', gasLimit: defaultGasLimit, allowOutOfOrderExecution: false };

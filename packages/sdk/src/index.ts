@@ -1,7 +1,8 @@
 export * from './types.js';
 export * from './errors.js';
 export * from './abiParams.js';
-export { encodeEvmAddress, decodeEvmAddress } from './address.js';
+export { checksumLowerAddress, encodeEvmAddress, decodeEvmAddress } from './address.js';
+export { AbiDataError, AbiHexReader } from './abiHex.js';
 export * from './extraArgs.js';
 export * from './hashing.js';
 export * from './merkle.js';

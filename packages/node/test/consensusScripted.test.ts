@@ -167,20 +167,20 @@ describe('consensus: one node against scripted peers', () => {
   });
 
   it('a leader flooding queries gets at most 3 observations per deltaRound; a burst of 2 is all served', async () => {
-    h = new Harness();
-    await h.init();
-    await h.enterEpoch(1);
+    const x = (h = new Harness());
+    await x.init();
+    await x.enterEpoch(1);
     // deltaRound is 10 ms here: a burst of 2 queries (jitter) is served in full, the one after waits its turn.
-    for (const r of [1, 2]) h.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
-    await h.waitFor('both observations', () => h.sent('observation').length === 2);
+    for (const r of [1, 2]) x.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
+    await x.waitFor('both observations', () => x.sent('observation').length === 2);
     await sleep(30);
-    const before = h.sent('observation').length;
-    for (let r = 3; r < 23; r++) h.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
+    const before = x.sent('observation').length;
+    for (let r = 3; r < 23; r++) x.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: makeSeqNr(1, r), query: '0x' });
     await sleep(50);
-    const observed = h.sent('observation').length - before;
+    const observed = x.sent('observation').length - before;
     expect(observed).toBeGreaterThanOrEqual(1);
     expect(observed).toBeLessThanOrEqual(4); // 3 admitted + the newest one that waited for a running observation
-    const drops = h.logLines.filter((l) => String(l.msg).includes('too soon'));
+    const drops = x.logLines.filter((l) => String(l.msg).includes('too soon'));
     expect(drops.length).toBeGreaterThanOrEqual(16);
   });
 

@@ -11,6 +11,7 @@ import {
 } from '@openccip/sdk';
 import { executeOutcome } from '../src/plugins/execute/outcome.js';
 import { createExecutePlugin } from '../src/plugins/execute/plugin.js';
+import { decodeExecuteObservation, encodeExecuteObservation } from '../src/plugins/execute/observation.js';
 import { buildExecuteReport, VerifiedRootCache } from '../src/plugins/execute/report.js';
 import { LeafCache } from '../src/runtime/leafCache.js';
 import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecutePluginDeps } from '../src/plugins/execute/types.js';
@@ -174,7 +175,7 @@ describe('execute plugin', () => {
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
   });
 
-  it('reads one execution state while the report is untouched, the others only once that one is done', async () => {
+  it('transmits only while the report has not landed (one state read); what a landed copy skipped is observed again at once', async () => {
     const states = new Map<string, number>();
     const d = deps(states);
     let reads = 0;
@@ -187,15 +188,23 @@ describe('execute plugin', () => {
     const decoded = decodeExecutionReports(report!.report);
     const seqNrs = decoded.flatMap((r) => r.messages.map((m) => `${r.sourceChainSelector}:${m.header.sequenceNumber}`));
     expect(seqNrs.length).toBe(A.msgs.length + B.msgs.length);
+    expect(await plugin.shouldAcceptAttestedReport(1n, report!)).toBe(true);
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
     expect(reads).toBe(1);
-    // All but the last message done (by another transmitter): still worth sending, found by reading the rest.
+    // Signed: its messages are in flight, not observed again.
+    expect(decodeExecuteObservation(await plugin.observation(ctx, '0x')).roots).toEqual([]);
+    // A copy landed but the OffRamp skipped the last message (an ordered sender behind a report still in flight).
     for (const k of seqNrs.slice(0, -1)) states.set(k, 2);
     reads = 0;
-    expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(true);
-    expect(reads).toBe(seqNrs.length);
-    states.set(seqNrs.at(-1)!, 3);
     expect(await plugin.shouldTransmitAcceptedReport(1n, report!)).toBe(false);
+    expect(reads).toBe(1);
+    const [source, last] = seqNrs.at(-1)!.split(':').map(BigInt) as [bigint, bigint];
+    const again = decodeExecuteObservation(await plugin.observation(ctx, '0x')).roots;
+    expect(again.map((r) => [r.chainSelector, r.untouched])).toEqual([[source, [last]]]);
+    // Released once: the new report that carries it is in flight again like any other.
+    const [second] = await plugin.reports(2n, plugin.outcome(ctx, '0x', [0, 1].map((observer) => ({ observer, observation: encodeExecuteObservation({ roots: again }) }))));
+    expect(await plugin.shouldAcceptAttestedReport(2n, second!)).toBe(true);
+    expect(decodeExecuteObservation(await plugin.observation(ctx, '0x')).roots).toEqual([]);
     // A report this node did not build (decoded instead of remembered) gives the same answers.
     const other = createExecutePlugin(d, 1);
     expect(await other.shouldTransmitAcceptedReport(1n, report!)).toBe(false);

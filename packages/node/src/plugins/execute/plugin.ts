@@ -8,7 +8,7 @@ import { MAX_LIMITS, decodeAggregateLimits, decodeExecuteObservation, decodeInbo
 import { OnceLog, type AggregateLimit, type InboundLimit } from './limits.js';
 import { executeOutcome } from './outcome.js';
 import { buildExecuteReport, VerifiedRootCache } from './report.js';
-import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions } from './types.js';
+import { DEFAULT_EXECUTE_OPTIONS, type ExecuteObservation, type ExecuteOutcome, type ExecutePluginDeps, type ExecutePluginOptions, type PendingRoot } from './types.js';
 
 const UNTOUCHED = 0;
 
@@ -30,20 +30,54 @@ export function createExecutePlugin(
   // The (source, seqNrs) of the reports this node built, so accepting and transmitting them needs no ABI decoding.
   const built = new ReportSeqNrs();
 
-  /** Committed messages this node sees untouched and not in a report it signed, per source. */
-  async function untouchedRoots(source: bigint) {
-    const out = [];
-    for (const r of await deps.readPending(source)) {
-      const untouched = r.untouched.filter((s) => !inflight.has(`${source}:${s}`));
-      if (untouched.length > 0) out.push({ chainSelector: source, ...r, untouched });
+  /**
+   * Committed messages this node sees untouched and not in a report it signed. All sources' pending sets are read
+   * before any is filtered: releasing a landed report can free messages of every source it spans.
+   */
+  async function untouchedRoots(ctx?: RoundContext): Promise<ExecuteObservation['roots']> {
+    const pending = new Map<bigint, PendingRoot[]>();
+    for (const source of deps.sources) {
+      try {
+        pending.set(source.chainSelector, await deps.readPending(source.chainSelector));
+      } catch (err) {
+        log.warn('execute observation: source unreadable', {
+          dest: dest.toString(),
+          source: source.chainSelector.toString(),
+          seqNr: ctx?.seqNr.toString(),
+          error: (err as Error).message,
+        });
+      }
+    }
+    releaseLanded(pending);
+    const out: ExecuteObservation['roots'] = [];
+    for (const [source, roots] of pending) {
+      for (const r of roots) {
+        const untouched = r.untouched.filter((s) => !inflight.has(`${source}:${s}`));
+        if (untouched.length > 0) out.push({ chainSelector: source, ...r, untouched });
+      }
     }
     return out;
   }
 
+  /**
+   * A signed report whose first message is no longer untouched has landed (or was overtaken): its messages the
+   * OffRamp skipped (an ordered sender whose previous message was in a report that landed later) are released from
+   * the in-flight set at once, to go into a new report, instead of waiting for the entry to expire. Once per report.
+   */
+  function releaseLanded(pending: ReadonlyMap<bigint, readonly PendingRoot[]>): void {
+    for (const entry of built.unreleased()) {
+      const first = entry.parts.find((p) => p.seqNrs.length > 0);
+      const roots = first && pending.get(first.source);
+      // A source that could not be read tells nothing: wait for a round that reads it.
+      if (!first || !roots || roots.some((r) => r.untouched.includes(first.seqNrs[0]!))) continue;
+      entry.released = true;
+      for (const p of entry.parts) for (const s of p.seqNrs) inflight.delete(`${p.source}:${s}`);
+    }
+  }
+
   return {
     async hasWork() {
-      for (const source of deps.sources) if ((await untouchedRoots(source.chainSelector)).length > 0) return true;
-      return false;
+      return (await untouchedRoots()).length > 0;
     },
 
     async query() {
@@ -51,19 +85,7 @@ export function createExecutePlugin(
     },
 
     async observation(ctx: RoundContext) {
-      const roots: ExecuteObservation['roots'] = [];
-      for (const source of deps.sources) {
-        try {
-          roots.push(...(await untouchedRoots(source.chainSelector)));
-        } catch (err) {
-          log.warn('execute observation: source unreadable', {
-            dest: dest.toString(),
-            source: source.chainSelector.toString(),
-            seqNr: ctx.seqNr.toString(),
-            error: (err as Error).message,
-          });
-        }
-      }
+      const roots = await untouchedRoots(ctx);
       const read = await readLimits(roots, ctx.seqNr);
       return encodeExecuteObservation({ roots, ...read });
     },
@@ -90,22 +112,15 @@ export function createExecutePlugin(
     },
 
     /**
-     * Another transmitter may have executed these already: send only if something is still untouched. Usually
-     * nothing is executed yet and the first message's state answers; the others are read only when it is done.
+     * Send only if the report has not landed: its first message is still untouched. Once an earlier transmitter's
+     * copy landed, sending it again would only re-pay for every message in it; what that copy left untouched (an
+     * ordered sender's message skipped behind one still in flight) goes into a new report (releaseLanded).
      */
     async shouldTransmitAcceptedReport(_seqNr, r) {
-      const reports = built.get(r.report).filter((x) => x.seqNrs.length > 0);
-      const first = reports[0];
+      const first = built.get(r.report).find((x) => x.seqNrs.length > 0);
       if (!first) return false;
       const [state] = await deps.readExecutionStates(first.source, first.seqNrs.slice(0, 1));
-      if (state === UNTOUCHED) return true;
-      for (const [i, { source, seqNrs }] of reports.entries()) {
-        const rest = i === 0 ? seqNrs.slice(1) : seqNrs;
-        if (rest.length === 0) continue;
-        const states = await deps.readExecutionStates(source, rest);
-        if (states.some((s) => s === UNTOUCHED)) return true;
-      }
-      return false;
+      return state === UNTOUCHED;
     },
   };
 
@@ -149,20 +164,26 @@ export function createExecutePlugin(
 
 /** Per execution report (by its bytes): the source and seqNrs of each of its per-source reports. */
 class ReportSeqNrs {
-  private readonly reports = new Map<Hex, { source: bigint; seqNrs: bigint[] }[]>();
+  private readonly reports = new Map<Hex, { parts: { source: bigint; seqNrs: bigint[] }[]; released: boolean }>();
   constructor(private readonly max = 16) {}
 
-  set(report: Hex, seqNrs: { source: bigint; seqNrs: bigint[] }[]): void {
+  set(report: Hex, parts: { source: bigint; seqNrs: bigint[] }[]): void {
+    if (this.reports.has(report)) return; // built again for a later round: keep whether it was released
     if (this.reports.size >= this.max) this.reports.delete(this.reports.keys().next().value!);
-    this.reports.set(report, seqNrs);
+    this.reports.set(report, { parts, released: false });
   }
 
   /** Remembered for a report this node built, else decoded from the report. */
   get(report: Hex): { source: bigint; seqNrs: bigint[] }[] {
     return (
-      this.reports.get(report) ??
+      this.reports.get(report)?.parts ??
       decodeExecutionReports(report).map((x) => ({ source: x.sourceChainSelector, seqNrs: x.messages.map((m) => m.header.sequenceNumber) }))
     );
+  }
+
+  /** Reports not released yet (see releaseLanded); set `released` on an entry to mark it. */
+  *unreleased(): Generator<{ parts: { source: bigint; seqNrs: bigint[] }[]; released: boolean }> {
+    for (const e of this.reports.values()) if (!e.released) yield e;
   }
 }
 

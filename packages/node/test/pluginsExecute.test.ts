@@ -213,6 +213,41 @@ describe('execute plugin', () => {
   });
 });
 
+describe('execute plugin: ordered senders', () => {
+  it("does not observe an ordered sender's next message while its previous one is in a report in flight", async () => {
+    const X = '0x000000000000000000000000000000000000000a';
+    const Y = '0x000000000000000000000000000000000000000b';
+    const spec: [Hex, bigint][] = [[X, 1n], [Y, 1n], [X, 2n], [Y, 0n]]; // seqNr 4: out of order (nonce 0)
+    const msgs = spec.map(([sender, nonce], i) => ({ ...message(SRC_A, BigInt(i + 1)), sender, header: { ...message(SRC_A, BigInt(i + 1)).header, nonce } }));
+    const onRamp = encodeAbiParameters([{ type: 'address' }], [onRampOf(SRC_A)]);
+    const root = getMerkleRoot(msgs.map((m) => getLeafHash(toAny2EVMMessage(m), onRamp)));
+    const states = new Map<bigint, number>();
+    const d: ExecutePluginDeps = {
+      destChainSelector: DEST,
+      sources: [{ chainSelector: SRC_A, onRamp: onRampOf(SRC_A) }],
+      readPending: async () => {
+        const untouched = msgs.map((m) => m.header.sequenceNumber).filter((s) => (states.get(s) ?? 0) === 0);
+        return untouched.length ? [{ merkleRoot: root, minSeqNr: 1n, maxSeqNr: 4n, untouched }] : [];
+      },
+      readMessages: async (_s, min, max) => msgs.filter((m) => m.header.sequenceNumber >= min && m.header.sequenceNumber <= max),
+      readExecutionStates: async (_s, seqNrs) => seqNrs.map((s) => states.get(s) ?? 0),
+    };
+    const plugin = createExecutePlugin(d, 1, { maxMessagesPerReport: 2 });
+    const ctx = { instance: 'execute:1', seqNr: 1n, epoch: 0, leader: 0 };
+    const untouchedNow = async () => decodeExecuteObservation(await plugin.observation(ctx, '0x')).roots.flatMap((r) => r.untouched);
+    const observation = await plugin.observation(ctx, '0x');
+    expect(decodeExecuteObservation(observation).roots[0]!.untouched).toEqual([1n, 2n, 3n, 4n]);
+    const [report] = await plugin.reports(1n, plugin.outcome(ctx, '0x', [0, 1].map((observer) => ({ observer, observation }))));
+    expect(decodeExecutionReports(report!.report)[0]!.messages.map((m) => m.header.sequenceNumber)).toEqual([1n, 2n]);
+    await plugin.shouldAcceptAttestedReport(1n, report!);
+    // 1 (X) and 2 (Y) in flight: X's next (3) waits; 4 is out of order and goes on.
+    expect(await untouchedNow()).toEqual([4n]);
+    states.set(1n, 2);
+    states.set(2n, 2);
+    expect(await untouchedNow()).toEqual([3n, 4n]);
+  });
+});
+
 async function obsOf(d: ExecutePluginDeps): Promise<ExecuteObservation> {
   const roots: ExecuteObservation['roots'] = [];
   for (const s of d.sources) for (const r of await d.readPending(s.chainSelector)) roots.push({ chainSelector: s.chainSelector, ...r });

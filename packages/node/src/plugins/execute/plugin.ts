@@ -25,7 +25,7 @@ export function createExecutePlugin(
   // again until they land or the entry expires (then they are retried).
   const inflight = new InflightCache<string>(options.inflightTtlMs);
   const verifiedRoots = new VerifiedRootCache();
-  const rootTokens = new RootTokenCache();
+  const rootInfo = new RootInfoCache();
   const deferrals = new OnceLog(log);
   // The (source, seqNrs) of the reports this node built, so accepting and transmitting them needs no ABI decoding.
   const built = new ReportSeqNrs();
@@ -51,8 +51,19 @@ export function createExecutePlugin(
     releaseLanded(pending);
     const out: ExecuteObservation['roots'] = [];
     for (const [source, roots] of pending) {
-      for (const r of roots) {
-        const untouched = r.untouched.filter((s) => !inflight.has(`${source}:${s}`));
+      // An ordered sender with a message in flight: its later messages wait for it to land, or a report that lands
+      // first (another transmitter, same block) would have them skipped.
+      const waiting = new Set<Hex>();
+      for (const r of [...roots].sort((a, b) => (a.minSeqNr < b.minSeqNr ? -1 : 1))) {
+        const info = await rootInfo.of(deps, { chainSelector: source, ...r }).catch(() => undefined);
+        const untouched = r.untouched.filter((s) => {
+          const sender = info?.get(s)?.orderedSender;
+          if (inflight.has(`${source}:${s}`)) {
+            if (sender) waiting.add(sender);
+            return false;
+          }
+          return !(sender && waiting.has(sender));
+        });
         if (untouched.length > 0) out.push({ chainSelector: source, ...r, untouched });
       }
     }
@@ -132,7 +143,7 @@ export function createExecutePlugin(
     if (!deps.readInboundLimits && !deps.readAggregateLimit) return {};
     const tokensBySource = new Map<bigint, Set<Address>>();
     for (const r of roots) {
-      const tokens = await rootTokens.tokensOf(deps, r).catch(() => new Set<Address>());
+      const tokens = await rootInfo.tokensOf(deps, r).catch(() => new Set<Address>());
       if (tokens.size === 0) continue;
       const set = tokensBySource.get(r.chainSelector) ?? new Set<Address>();
       for (const t of tokens) set.add(t);
@@ -187,30 +198,44 @@ class ReportSeqNrs {
   }
 }
 
-/** Destination tokens carried by a root's messages, per seqNr; read from the store once per root. */
-class RootTokenCache {
-  private readonly roots = new Map<string, Map<bigint, Address[]>>();
+/** What the plugin needs of a committed message besides its state: its ordered sender and destination tokens. */
+interface MessageInfo {
+  /** The sender, for messages executed in nonce order (nonce ≠ 0); undefined for out-of-order ones. */
+  orderedSender?: Hex;
+  tokens: Address[];
+}
+
+type RootKey = { chainSelector: bigint; merkleRoot: Hex; minSeqNr: bigint; maxSeqNr: bigint };
+
+/** MessageInfo of a root's messages by seqNr, read from the store once per root. */
+class RootInfoCache {
+  private readonly roots = new Map<string, Map<bigint, MessageInfo>>();
   constructor(private readonly maxRoots = 64) {}
 
-  async tokensOf(deps: ExecutePluginDeps, r: ExecuteObservation['roots'][number]): Promise<Set<Address>> {
+  /** Undefined while this node has not stored the root's messages (it cannot execute them either). */
+  async of(deps: ExecutePluginDeps, r: RootKey): Promise<Map<bigint, MessageInfo> | undefined> {
     const key = `${r.chainSelector}:${r.merkleRoot}:${r.minSeqNr}:${r.maxSeqNr}`;
     let bySeqNr = this.roots.get(key);
     if (!bySeqNr) {
       const messages = await deps.readMessages(r.chainSelector, r.minSeqNr, r.maxSeqNr);
-      if (!messages) return new Set(); // not stored yet: not executable by this node either
+      if (!messages) return undefined;
       bySeqNr = new Map();
       for (const m of messages) {
-        if (m.tokenAmounts.length === 0) continue;
-        bySeqNr.set(
-          m.header.sequenceNumber,
-          toAny2EVMMessage(m).tokenAmounts.map((t) => t.destTokenAddress.toLowerCase() as Address),
-        );
+        bySeqNr.set(m.header.sequenceNumber, {
+          ...(m.header.nonce !== 0n ? { orderedSender: m.sender.toLowerCase() as Hex } : {}),
+          tokens: m.tokenAmounts.length === 0 ? [] : toAny2EVMMessage(m).tokenAmounts.map((t) => t.destTokenAddress.toLowerCase() as Address),
+        });
       }
       if (this.roots.size >= this.maxRoots) this.roots.delete(this.roots.keys().next().value!);
       this.roots.set(key, bySeqNr);
     }
-    const tokens = bySeqNr;
-    return new Set(r.untouched.flatMap((s) => tokens.get(s) ?? []));
+    return bySeqNr;
+  }
+
+  /** Destination tokens of the root's untouched messages. */
+  async tokensOf(deps: ExecutePluginDeps, r: ExecuteObservation['roots'][number]): Promise<Set<Address>> {
+    const info = await this.of(deps, r);
+    return new Set(info ? r.untouched.flatMap((s) => info.get(s)?.tokens ?? []) : []);
   }
 }
 

@@ -138,3 +138,13 @@ describe('consensus: idle pacing', () => {
     c.checkSafety();
   });
 });
+
+describe('consensus: leader offset', () => {
+  it('an instance with a leader offset has its own leader per epoch and still makes progress', async () => {
+    const c = (cluster = new Cluster({ n: 4, f: 1, timing: { ...FAST, deltaProgress: 1500, leaderOffset: 2 } }));
+    await c.startAll();
+    await c.until('5 reports landed', () => c.landedCount() >= 5, 10_000);
+    expect(c.status(0).leader).toBe((c.status(0).epoch + 2) % 4);
+    c.checkSafety();
+  });
+});

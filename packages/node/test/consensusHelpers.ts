@@ -57,6 +57,7 @@ export interface Timing {
   deltaGrace: number;
   deltaStage: number;
   deltaRoundIdle?: number;
+  leaderOffset?: number;
 }
 
 export const FAST: Timing = { deltaRound: 15, deltaProgress: 250, deltaGrace: 5, deltaStage: 60 };

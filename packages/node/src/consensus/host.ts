@@ -106,6 +106,9 @@ function checkConfig(c: InstanceConfig, transportSelf: number): void {
     if (!(Number.isFinite(c[k]) && c[k] >= 0)) throw new Error(`${where}: ${k} must be a non-negative number of ms`);
   }
   if (c.deltaProgress <= 0) throw new Error(`${where}: deltaProgress must be positive`);
+  if (c.leaderOffset !== undefined && !(Number.isInteger(c.leaderOffset) && c.leaderOffset >= 0)) {
+    throw new Error(`${where}: leaderOffset must be a non-negative integer`);
+  }
   if (c.deltaRoundIdle !== undefined && !(c.deltaRoundIdle >= 0 && c.deltaRoundIdle < c.deltaProgress)) {
     throw new Error(`${where}: deltaRoundIdle must be a non-negative number of ms below deltaProgress (${c.deltaProgress})`);
   }

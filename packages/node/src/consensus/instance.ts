@@ -180,7 +180,7 @@ class Instance implements InternalInstance {
     // The round counter of the stored epoch is lost, so this node never leads it again: it asks for the next epoch
     // right away (a fresh DON moves 0 → 1 at once; a single restarted node is outvoted and just follows).
     this.leading = false;
-    this.log.info('instance started', { epoch: this.epoch, leader: leaderOf(this.epoch, this.n) });
+    this.log.info('instance started', { epoch: this.epoch, leader: this.leaderOf(this.epoch) });
     this.enqueue(async () => {
       await this.wishEpoch(this.epoch + 1);
       this.armProgressTimer();
@@ -203,7 +203,7 @@ class Instance implements InternalInstance {
     return {
       instance: this.id,
       epoch: this.epoch,
-      leader: leaderOf(this.epoch, this.n),
+      leader: this.leaderOf(this.epoch),
       wantedEpoch: this.wantedEpoch,
       leading: this.leading,
       highestPreparedSeqNr: this.highestPreparedSeqNr,
@@ -278,7 +278,7 @@ class Instance implements InternalInstance {
 
   private ctx(seqNr: bigint): RoundContext {
     const epoch = epochOf(seqNr);
-    return { instance: this.id, seqNr, epoch, leader: leaderOf(epoch, this.n) };
+    return { instance: this.id, seqNr, epoch, leader: this.leaderOf(epoch) };
   }
 
   private drop(reason: string, fields: Record<string, unknown>): void {
@@ -308,7 +308,7 @@ class Instance implements InternalInstance {
     this.clear(this.progressTimer);
     this.progressTimer = this.later(this.cfg.deltaProgress, () =>
       this.enqueue(async () => {
-        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader: leaderOf(this.epoch, this.n) });
+        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader: this.leaderOf(this.epoch) });
         await this.wishEpoch(this.epoch + 1);
         this.armProgressTimer();
       }),
@@ -384,7 +384,7 @@ class Instance implements InternalInstance {
     this.clear(this.roundTimer);
     this.clear(this.leaderRound?.graceTimer);
     this.leaderRound = undefined;
-    const leader = leaderOf(epoch, this.n);
+    const leader = this.leaderOf(epoch);
     this.log.info('entered epoch', { epoch, previous, leader, isLeader: leader === this.cfg.self });
     this.armProgressTimer();
     if (leader === this.cfg.self) this.scheduleRound(this.cfg.deltaRound);
@@ -398,8 +398,12 @@ class Instance implements InternalInstance {
     this.roundTimer = this.later(delay, () => this.enqueue(() => this.startRound(epoch)));
   }
 
+  private leaderOf(epoch: number): OracleId {
+    return leaderOf(epoch, this.n, this.cfg.leaderOffset ?? 0);
+  }
+
   private isLeaderOf(epoch: number): boolean {
-    return this.leading && this.epoch === epoch && leaderOf(epoch, this.n) === this.cfg.self;
+    return this.leading && this.epoch === epoch && this.leaderOf(epoch) === this.cfg.self;
   }
 
   private startRound(epoch: number): void {
@@ -504,7 +508,7 @@ class Instance implements InternalInstance {
 
   private onQuery(from: OracleId, seqNr: bigint, query: Hex): void {
     if (!isValidSeqNr(seqNr) || epochOf(seqNr) !== this.epoch) return this.drop('query outside the current epoch', { from, seqNr });
-    if (from !== leaderOf(this.epoch, this.n)) return this.drop('query from a non-leader', { from, seqNr });
+    if (from !== this.leaderOf(this.epoch)) return this.drop('query from a non-leader', { from, seqNr });
     if (seqNr <= this.lastObservedSeqNr) return this.drop('query for an old or repeated seqNr', { from, seqNr });
     // An honest leader queries at most once per deltaRound; a faster stream (a faulty leader making this node
     // observe and sign in a loop) is cut down, and at most one observation is in flight.
@@ -536,7 +540,7 @@ class Instance implements InternalInstance {
         this.waitingQuery = undefined;
         // Still this epoch's leader and a newer round: observe it now (late observations still count until the
         // leader proposes).
-        if (next && !this.stopped && epochOf(next.seqNr) === this.epoch && next.from === leaderOf(this.epoch, this.n) && next.seqNr > this.lastObservedSeqNr) {
+        if (next && !this.stopped && epochOf(next.seqNr) === this.epoch && next.from === this.leaderOf(this.epoch) && next.seqNr > this.lastObservedSeqNr) {
           this.observe(next.from, next.seqNr, next.query);
         }
       }
@@ -546,7 +550,7 @@ class Instance implements InternalInstance {
   private async onProposal(from: OracleId, seqNr: bigint, query: Hex, observations: SignedObservation[]): Promise<void> {
     const epoch = this.epoch;
     if (!isValidSeqNr(seqNr) || epochOf(seqNr) !== epoch) return this.drop('proposal outside the current epoch', { from, seqNr });
-    if (from !== leaderOf(epoch, this.n)) return this.drop('proposal from a non-leader', { from, seqNr });
+    if (from !== this.leaderOf(epoch)) return this.drop('proposal from a non-leader', { from, seqNr });
     if (seqNr <= this.highestPreparedSeqNr) return this.drop('proposal for a seqNr not above the last accepted', { from, seqNr });
     const observers = new Set(observations.map((o) => o.observer));
     if (observers.size !== observations.length) return this.drop('proposal repeats an observer', { from, seqNr });

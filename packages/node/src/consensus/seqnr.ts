@@ -26,8 +26,19 @@ export function isValidSeqNr(seqNr: bigint): boolean {
   return seqNr > 0n && seqNr <= 0xffff_ffff_ffff_ffffn && roundOf(seqNr) >= 1;
 }
 
-export function leaderOf(epoch: number, n: number): OracleId {
-  return epoch % n;
+export function leaderOf(epoch: number, n: number, offset = 0): OracleId {
+  return (epoch + offset) % n;
+}
+
+/**
+ * A per-instance leader offset from its id: a node runs a commit and an execute instance per chain, and with the
+ * same leader in all of them one node would do every instance's leader work (queries, RMN blessing, checking
+ * everyone's observations) while the others idle.
+ */
+export function leaderOffsetOf(instance: string, n: number): number {
+  let h = 0;
+  for (let i = 0; i < instance.length; i++) h = (h * 31 + instance.charCodeAt(i)) >>> 0;
+  return h % n;
 }
 
 /** Maximum number of faulty nodes for n = 3f+1 nodes; used to check configs. */

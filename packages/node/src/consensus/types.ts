@@ -121,4 +121,6 @@ export interface InstanceConfig {
    * Default deltaRound (every round runs).
    */
   deltaRoundIdle?: number;
+  /** Leader of epoch e is (e + leaderOffset) mod n; every node of the instance must use the same (default 0). */
+  leaderOffset?: number;
 }

@@ -5,6 +5,7 @@ import { createRpcClient, type ChainClient } from '../chain/rpc.js';
 import { createTxManager, type TxManager } from '../chain/txManager.js';
 import { createConsensusHost } from '../consensus/host.js';
 import type { ConsensusInstance } from '../consensus/instance.js';
+import { leaderOffsetOf } from '../consensus/seqnr.js';
 import { createOcrKeySigners } from '../consensus/signers.js';
 import type { InstanceConfig } from '../consensus/types.js';
 import { DEFAULT_DELTA_PROGRESS, type ChainConfig, type NodeConfig, type NodeKeys, type TimingConfig } from '../config/types.js';
@@ -130,6 +131,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
       const sources = await readSources(destClient, offRamp);
       const base = (kind: string, configDigest: `0x${string}`): InstanceConfig => ({
         instance: `${kind}:${dest.chainSelector}`,
+        leaderOffset: leaderOffsetOf(`${kind}:${dest.chainSelector}`, signers.length),
         configDigest,
         signers,
         f: config.don.f,

@@ -88,7 +88,7 @@ export interface ChainConfig {
   };
   /** OCR config digests set on this chain's OffRamp (one per plugin). */
   ocr: { commitConfigDigest: Hex; executeConfigDigest: Hex };
-  /** Block gas budget for one execute transaction (default 8,000,000). */
+  /** Estimated gas budget of one execute transaction (default 15,000,000). */
   executeGasBudget?: number;
 }
 

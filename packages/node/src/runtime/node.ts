@@ -195,7 +195,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
       });
       await host.startInstance(
         base('execute', dest.ocr.executeConfigDigest),
-        createExecutePlugin(executeDeps, config.don.f, { gasBudget: dest.executeGasBudget ?? 8_000_000 }, instLog.child({ plugin: 'execute' })),
+        createExecutePlugin(executeDeps, config.don.f, dest.executeGasBudget === undefined ? {} : { gasBudget: dest.executeGasBudget }, instLog.child({ plugin: 'execute' })),
         createOffRampTransmitter('execute', offRamp, txOf.get(dest.chainSelector)!, dest.chainSelector),
         onchain,
         offchain,

@@ -48,7 +48,9 @@ export interface ExecutePluginOptions {
 }
 
 export const DEFAULT_EXECUTE_OPTIONS: ExecutePluginOptions = {
-  gasBudget: 8_000_000,
+  // The estimate counts every message's full gas limit (a 100k-gas message is ~140k here, ~35k when it runs):
+  // half a 30M block keeps the worst case safe and lets a report carry ~100 such messages.
+  gasBudget: 15_000_000,
   maxMessagesPerReport: 128,
   perMessageOverheadGas: 40_000,
   inflightTtlMs: 20_000,

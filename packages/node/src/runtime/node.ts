@@ -32,7 +32,7 @@ export const DEFAULT_TIMING: TimingConfig = {
   deltaRoundIdle: 1_500,
   deltaProgress: DEFAULT_DELTA_PROGRESS,
   deltaGrace: 50,
-  deltaStage: 2_500,
+  deltaStage: 3_500, // a transmission lands in 1–3 s with 1 s blocks under load: the next rank waits past that
   pollInterval: 500,
 };
 

@@ -184,7 +184,9 @@ export function createCommitPlugin(
       }
       return true;
     },
-    shouldTransmitAcceptedReport: (_seqNr, r) => stillNeeded(r.report),
+    // Read from the chain itself: a later transmitter must see an earlier one's commit the moment it landed, or it
+    // sends a transaction that reverts.
+    shouldTransmitAcceptedReport: (_seqNr, r) => stillNeeded(r.report, true),
   };
 
   /**
@@ -226,10 +228,10 @@ export function createCommitPlugin(
   }
 
   /** A root whose interval the OffRamp has moved past would revert: only reports whose roots all still fit go out. */
-  async function stillNeeded(report: Hex): Promise<boolean> {
+  async function stillNeeded(report: Hex, fresh = false): Promise<boolean> {
     const decoded = decodeCommitReport(report);
     for (const root of [...decoded.blessedMerkleRoots, ...decoded.unblessedMerkleRoots]) {
-      const next = await deps.readNextSeqNr(root.sourceChainSelector);
+      const next = await deps.readNextSeqNr(root.sourceChainSelector, { fresh });
       if (next !== root.minSeqNr) return false;
     }
     return true;

@@ -74,7 +74,9 @@ export interface InstanceDeps {
 
 /** Bounds on what a peer can make us remember. */
 const MAX_QUEUED_MESSAGES = 4096;
-const MAX_ROUNDS_KEPT = 64;
+// Accepted rounds kept for late report signatures: a round attests within a second or two, and an execute round
+// holds a report of up to ~100 KB, so a few seconds' worth (at one round per deltaRound) is kept, not more.
+const MAX_ROUNDS_KEPT = 16;
 const PREPARES_PER_SENDER = 128;
 const SIGNATURES_PER_SENDER = 1024;
 

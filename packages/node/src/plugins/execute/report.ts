@@ -39,9 +39,9 @@ interface VerifiedRoot {
  */
 export class VerifiedRootCache {
   private readonly roots = new Map<string, VerifiedRoot>();
-  // A full root holds 256 decoded messages, leaves and tree (~0.5 MB): 12 cover the roots a destination executes
+  // A full root holds 256 decoded messages, leaves and tree (~0.5 MB): 8 cover the roots a destination executes
   // at once under load (a report touches the first few) without letting memory grow with the backlog.
-  constructor(private readonly maxRoots = 12) {}
+  constructor(private readonly maxRoots = 8) {}
 
   get(key: string): VerifiedRoot | undefined {
     return this.roots.get(key);

@@ -1,5 +1,5 @@
-import { isAddressEqual, numberToHex, type Hex } from 'viem';
-import { SECP256K1_HALF_N, keccak256, recoverDigestSigner } from '@openccip/sdk';
+import { isAddressEqual, type Hex } from 'viem';
+import { SECP256K1_HALF_N, asWord, keccak256, recoverDigestSigner } from '@openccip/sdk';
 import { createOffchainSigner, createOnchainSigner } from '../keys/signers.js';
 import { ocrDigestFromReportHash } from './payloads.js';
 import type { OffchainSigner, OnchainSigner, OracleId, ReportSignature } from './types.js';
@@ -24,16 +24,11 @@ export async function verifyReportSignature(
     // s above n/2 is the malleated twin of a low-s signature; honest signers never produce it.
     if (s === 0n || s > SECP256K1_HALF_N || r === 0n) return false;
     const hash = ocrDigestFromReportHash(reportHash, configDigest, seqNr);
-    const addr = recoverDigestSigner(hash, { r: word(sig.r, r), s: word(sig.s, s), yParity: sig.yParity });
+    const addr = recoverDigestSigner(hash, { r: asWord(sig.r), s: asWord(sig.s), yParity: sig.yParity });
     return addr !== undefined && isAddressEqual(addr, expected);
   } catch {
     return false; // not hex, or wider than 32 bytes
   }
-}
-
-/** `h` (whose value is `v`) as exactly 32 bytes of hex, as the recovery wants it. */
-function word(h: Hex, v: bigint): Hex {
-  return h.length === 66 ? h : numberToHex(v, { size: 32 });
 }
 
 /** Checks an OCR3 signature on a whole report (what a contract would do), for transmitters and tests. */

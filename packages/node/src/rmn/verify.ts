@@ -1,19 +1,14 @@
-import { numberToHex, type Address, type Hex } from 'viem';
-import { recoverDigestSigner, type RmnSignature } from '@openccip/sdk';
+import type { Address, Hex } from 'viem';
+import { asWord, recoverDigestSigner, type RmnSignature } from '@openccip/sdk';
 import type { RmnRemoteConfig } from './config.js';
 
 /** The signer of an RMN signature (v = 27, as RMNRemote.verify recovers it), or undefined if it recovers nothing. */
 export async function recoverRmnSigner(digest: Hex, sig: RmnSignature): Promise<Address | undefined> {
   try {
-    return recoverDigestSigner(digest, { r: word(sig.r), s: word(sig.s), yParity: 0 });
+    return recoverDigestSigner(digest, { r: asWord(sig.r), s: asWord(sig.s), yParity: 0 });
   } catch {
     return undefined; // r or s is not hex or wider than 32 bytes
   }
-}
-
-/** A bytes32 as exactly 32 bytes of hex (a shorter hex value is left-padded, as a uint256 would be). */
-function word(h: Hex): Hex {
-  return h.length === 66 ? h : numberToHex(BigInt(h), { size: 32 });
 }
 
 /**

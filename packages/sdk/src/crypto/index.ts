@@ -1,6 +1,7 @@
 export { keccak256, keccakReady } from './keccak.js';
 export {
   SECP256K1_HALF_N,
+  asWord,
   addressFromPrivateKey,
   parseSignature65,
   recoverDigestSigner,

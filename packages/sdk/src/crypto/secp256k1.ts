@@ -1,5 +1,5 @@
 import * as ecc from 'tiny-secp256k1';
-import { bytesToHex, getAddress, hexToBytes, type Address, type Hex } from 'viem';
+import { bytesToHex, getAddress, hexToBytes, numberToHex, type Address, type Hex } from 'viem';
 import { keccak256 } from './keccak.js';
 
 /**
@@ -54,6 +54,14 @@ export function addressFromPrivateKey(privateKey: Hex): Address {
   const pub = ecc.pointFromScalar(bytes32(privateKey, 'private key'), false);
   if (!pub) throw new TypeError('private key: not a valid secp256k1 scalar');
   return getAddress(bytesToHex(keccak256(pub.subarray(1), 'bytes').subarray(12)));
+}
+
+/**
+ * A uint256 / bytes32 value as exactly 32 bytes of hex (shorter hex is left-padded, as the EVM reads it), the form
+ * signDigest returns and recoverDigestSigner takes. Throws on what is not hex or is wider than 32 bytes.
+ */
+export function asWord(h: Hex): Hex {
+  return h.length === 66 ? h : numberToHex(BigInt(h), { size: 32 });
 }
 
 /** Splits a 65-byte r ‖ s ‖ v signature (v = 27/28 or 0/1); undefined when it is not one. */

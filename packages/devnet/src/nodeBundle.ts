@@ -22,6 +22,11 @@ async function buildBundle(packageName: string, name: string, external: string[]
     target: 'node20',
     outfile: tmp,
     external,
+    // Without comments the bundle is ASCII, so V8 holds its source (kept for lazy compilation) as a one-byte
+    // string: ~1.7 MB of heap instead of ~5 MB (UTF-16). Names stay unmangled, so stack traces still read well.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    charset: 'ascii',
     // Bundled CommonJS dependencies call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',

@@ -138,15 +138,20 @@ describe('execute report', () => {
     expect(built!.report).toBe((await buildExecuteReport(1n, outcome, d, DEFAULT_EXECUTE_OPTIONS))!.report);
   });
 
-  it('a leaf cache is keyed by lane too and drops its oldest entries at its bound', () => {
+  it('a leaf cache is keyed by lane too and drops a lane\'s oldest entries at its per-lane bound', () => {
     const cache = new LeafCache(2);
-    const id = keccak256(toHex('m'));
-    expect(cache.leaf(id, '0x01', () => '0xaa')).toBe('0xaa');
-    expect(cache.leaf(id, '0x02', () => '0xbb')).toBe('0xbb');
-    expect(cache.leaf(id, '0x01', () => '0xcc')).toBe('0xaa');
-    cache.leaf(keccak256(toHex('n')), '0x01', () => '0xdd');
-    expect(cache.size).toBe(2);
-    expect(cache.leaf(id, '0x01', () => '0xee')).toBe('0xee'); // the oldest went first
+    const [id, id2, id3] = ['m', 'n', 'o'].map((x) => keccak256(toHex(x)));
+    expect(cache.leaf(id!, '0x01', () => '0xaa')).toBe('0xaa');
+    expect(cache.leaf(id!, '0x02', () => '0xbb')).toBe('0xbb');
+    expect(cache.leaf(id!, '0x01', () => '0xcc')).toBe('0xaa');
+    expect(cache.peek(id!, '0x02')).toBe('0xbb');
+    cache.leaf(id2!, '0x01', () => '0xdd');
+    expect(cache.size).toBe(3);
+    cache.leaf(id3!, '0x01', () => '0xff');
+    expect(cache.size).toBe(3); // lane 0x01 is at its bound of 2
+    expect(cache.peek(id!, '0x01')).toBeUndefined(); // its oldest went first
+    expect(cache.peek(id!, '0x02')).toBe('0xbb'); // the other lane kept its own
+    expect(cache.leaf(id!, '0x01', () => '0xee')).toBe('0xee');
   });
 
   it('leaves out a root whose stored messages do not hash to it', async () => {

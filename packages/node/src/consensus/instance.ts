@@ -90,11 +90,14 @@ interface LeaderRound {
 
 interface AcceptedRound {
   seqNr: bigint;
-  reports: ReportWithInfo[];
+  /** A report is let go (undefined) once it is attested and this node has signed it: the transmission holds it. */
+  reports: (ReportWithInfo | undefined)[];
   reportHashes: Hex[];
   hash: Hex;
   committed: boolean;
   attested: Set<number>;
+  /** Reports this node is done signing (signed, declined or failed). */
+  signed: Set<number>;
 }
 
 interface ReportSigEntry {
@@ -604,7 +607,7 @@ class Instance implements InternalInstance {
       this.log.warn('refusing a proposal: a different report set was already signed for this seqNr', { seqNr, epoch, from, reportsHash: hash });
       return;
     }
-    this.rounds.set(seqNr, { seqNr, reports, reportHashes: reports.map((r) => keccak256(r.report)), hash, committed: false, attested: new Set() });
+    this.rounds.set(seqNr, { seqNr, reports, reportHashes: reports.map((r) => keccak256(r.report)), hash, committed: false, attested: new Set(), signed: new Set() });
     this.pruneRounds();
     this.prepares.add(this.cfg.self, seqNr.toString(), hash);
     this.sendToAll({ type: 'prepare', instance: this.id, seqNr, reportsHash: hash }, false);
@@ -648,7 +651,8 @@ class Instance implements InternalInstance {
   private async signReports(round: AcceptedRound): Promise<void> {
     const { seqNr } = round;
     for (let index = 0; index < round.reports.length; index++) {
-      const report = round.reports[index]!;
+      const report = round.reports[index];
+      if (report === undefined) continue;
       try {
         if (!(await this.deps.plugin.shouldAcceptAttestedReport(seqNr, report))) {
           this.log.debug('plugin declined to sign report', { seqNr, index, info: report.info });
@@ -660,8 +664,16 @@ class Instance implements InternalInstance {
         this.sendToAll({ type: 'reportSignature', instance: this.id, seqNr, index, reportHash, r: sig.r, s: sig.s, yParity: sig.yParity }, true);
       } catch (err) {
         this.log.warn('could not sign report', { seqNr, index, epoch: epochOf(seqNr), error: errorText(err) });
+      } finally {
+        round.signed.add(index);
+        this.releaseReport(round, index);
       }
     }
+  }
+
+  /** An execute report is up to ~100 KB: once attested and signed here, the round has no further use for it. */
+  private releaseReport(round: AcceptedRound, index: number): void {
+    if (round.attested.has(index) && round.signed.has(index)) round.reports[index] = undefined;
   }
 
   // ---------------------------------------------------------------- attestation and transmission
@@ -696,6 +708,7 @@ class Instance implements InternalInstance {
     }
     if (sigs.length < this.f + 1 || round.attested.has(index)) return;
     round.attested.add(index);
+    this.releaseReport(round, index);
     this.attestedReports++;
     const attested: AttestedReport = {
       configDigest: this.cfg.configDigest,

@@ -3,32 +3,37 @@ import type { Hex } from 'viem';
 /**
  * Merkle leaves by message, shared by a node's commit and execute instances: the commit plugin hashes every
  * message into its root and the execute plugin needs the same leaves for the proofs, so each message is hashed
- * once per node instead of once per plugin. Keyed by message id and the lane's abi-encoded OnRamp (the leaf's
- * metadata), which fix the leaf; the oldest entries go first.
+ * once per node instead of once per plugin. Keyed by the lane's abi-encoded OnRamp (the leaf's metadata) and the
+ * message id, which together fix the leaf; per lane, the oldest entries go first.
  */
 export class LeafCache {
-  private readonly leaves = new Map<string, Hex>();
-  // ~250 B an entry: a few roots' worth per source ahead of the OffRamp and behind it (proofs) is what is reused.
-  constructor(private readonly max = 16_384) {}
+  // One map per lane keyed by the message id string the caller already holds: no per-entry key string is built.
+  private readonly lanes = new Map<Hex, Map<Hex, Hex>>();
+  // ~150 B an entry: a few roots' worth ahead of the OffRamp and behind it (proofs) is what is reused.
+  constructor(private readonly maxPerLane = 8_192) {}
 
   /** The cached leaf of `messageId` on the lane of `onRampBytes`, else `hash()` (cached). */
   leaf(messageId: Hex, onRampBytes: Hex, hash: () => Hex): Hex {
-    const key = `${onRampBytes}:${messageId}`;
-    let leaf = this.leaves.get(key);
+    let lane = this.lanes.get(onRampBytes);
+    if (lane === undefined) this.lanes.set(onRampBytes, (lane = new Map()));
+    let leaf = lane.get(messageId);
     if (leaf === undefined) {
       leaf = hash();
-      if (this.leaves.size >= this.max) this.leaves.delete(this.leaves.keys().next().value!);
-      this.leaves.set(key, leaf);
+      if (lane.size >= this.maxPerLane) lane.delete(lane.keys().next().value!);
+      lane.set(messageId, leaf);
     }
     return leaf;
   }
 
   /** The cached leaf, if any (no hashing). */
   peek(messageId: Hex, onRampBytes: Hex): Hex | undefined {
-    return this.leaves.get(`${onRampBytes}:${messageId}`);
+    return this.lanes.get(onRampBytes)?.get(messageId);
   }
 
+  /** Entries over all lanes. */
   get size(): number {
-    return this.leaves.size;
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.size;
+    return n;
   }
 }

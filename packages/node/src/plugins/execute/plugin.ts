@@ -1,4 +1,4 @@
-import { decodeExecutionReports, toAny2EVMMessage } from '@openccip/sdk';
+import { decodeExecutionReports, keccak256, toAny2EVMMessage } from '@openccip/sdk';
 import type { Address, Hex } from 'viem';
 import type { ReportingPlugin, RoundContext } from '../../consensus/types.js';
 import { noopLogger, type Logger } from '../../log.js';
@@ -173,21 +173,25 @@ export function createExecutePlugin(
   }
 }
 
-/** Per execution report (by its bytes): the source and seqNrs of each of its per-source reports. */
+/**
+ * Per execution report (by its hash: keyed by the bytes, the map would keep 16 reports of up to ~200 KB of hex
+ * alive): the source and seqNrs of each of its per-source reports.
+ */
 class ReportSeqNrs {
   private readonly reports = new Map<Hex, { parts: { source: bigint; seqNrs: bigint[] }[]; released: boolean }>();
   constructor(private readonly max = 16) {}
 
   set(report: Hex, parts: { source: bigint; seqNrs: bigint[] }[]): void {
-    if (this.reports.has(report)) return; // built again for a later round: keep whether it was released
+    const key = keccak256(report);
+    if (this.reports.has(key)) return; // built again for a later round: keep whether it was released
     if (this.reports.size >= this.max) this.reports.delete(this.reports.keys().next().value!);
-    this.reports.set(report, { parts, released: false });
+    this.reports.set(key, { parts, released: false });
   }
 
   /** Remembered for a report this node built, else decoded from the report. */
   get(report: Hex): { source: bigint; seqNrs: bigint[] }[] {
     return (
-      this.reports.get(report)?.parts ??
+      this.reports.get(keccak256(report))?.parts ??
       decodeExecutionReports(report).map((x) => ({ source: x.sourceChainSelector, seqNrs: x.messages.map((m) => m.header.sequenceNumber) }))
     );
   }

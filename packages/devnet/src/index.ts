@@ -12,3 +12,4 @@ export * from './devnet.js';
 export * from './processes.js';
 export * from './demo.js';
 export * from './rmnNodes.js';
+export * from './nodeBundle.js';

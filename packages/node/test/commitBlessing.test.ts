@@ -69,10 +69,11 @@ const sign = (keys: Hex[], roots: ProposedRoot[], d: RmnDigestDomain = domain) =
 
 async function run(query: CommitQuery | undefined, cfg: RmnRemoteConfig | 'unknown' = config) {
   const reasons: string[] = [];
-  const o = commitOutcome(observations, sources, 1, DEFAULT_COMMIT_OPTIONS, query, (r) => reasons.push(r));
+  const races: boolean[] = [];
+  const o = commitOutcome(observations, sources, 1, DEFAULT_COMMIT_OPTIONS, query, (r, race) => (reasons.push(r), races.push(race)));
   const checked = await verifyOutcomeBlessing(o, domain, cfg === 'unknown' ? undefined : cfg);
   if (checked.rejected) reasons.push(checked.rejected);
-  return { outcome: checked.outcome, reasons };
+  return { outcome: checked.outcome, reasons, races };
 }
 const blessedOf = (o: Awaited<ReturnType<typeof run>>['outcome']) => o.roots.filter((r) => r.blessed).map((r) => r.chainSelector);
 const unblessedOf = (o: Awaited<ReturnType<typeof run>>['outcome']) => o.roots.filter((r) => !r.blessed).map((r) => r.chainSelector);
@@ -97,12 +98,14 @@ describe('commit outcome with RMN blessings', () => {
     expect(decodeCommitReport(buildCommitReport(outcome)!).rmnSignatures).toEqual([]);
   });
 
-  const rejects = async (query: CommitQuery, why: RegExp, cfg?: RmnRemoteConfig) => {
-    const { outcome, reasons } = await run(query, cfg);
+  const rejects = async (query: CommitQuery, why: RegExp, cfg?: RmnRemoteConfig, race = false) => {
+    const { outcome, reasons, races } = await run(query, cfg);
     expect(blessedOf(outcome)).toEqual([]);
     expect(outcome.rmnSignatures).toEqual([]);
     expect(unblessedOf(outcome)).toEqual([SRC2]); // the rest of the round stands
     expect(reasons.join('; ')).toMatch(why);
+    // A race between honest nodes' reads is told apart from roots no honest node could have proposed.
+    expect(races.some((r) => r)).toBe(race);
   };
 
   it('rejects too few signatures', async () => {
@@ -138,9 +141,9 @@ describe('commit outcome with RMN blessings', () => {
     const sigs = await sign(rmnKeys.slice(0, 2), [goodRoot, forged]); // validly blessed, but not what the DON saw
     await rejects({ blessedRoots: [goodRoot, forged], rmnSignatures: sigs }, /not the root of the agreed leaves/);
     const tooLong = rootOf(SRC, ONRAMP, 5n, leaves(0, 4));
-    await rejects({ blessedRoots: [tooLong], rmnSignatures: await sign(rmnKeys.slice(0, 2), [tooLong]) }, /only 3 leaves are f\+1-agreed/);
+    await rejects({ blessedRoots: [tooLong], rmnSignatures: await sign(rmnKeys.slice(0, 2), [tooLong]) }, /only 3 leaves are f\+1-agreed/, config, true);
     const wrongStart = rootOf(SRC, ONRAMP, 6n, leaves(1, 3));
-    await rejects({ blessedRoots: [wrongStart], rmnSignatures: await sign(rmnKeys.slice(0, 2), [wrongStart]) }, /fewer than f\+1 nodes see 6 as the next seqNr/);
+    await rejects({ blessedRoots: [wrongStart], rmnSignatures: await sign(rmnKeys.slice(0, 2), [wrongStart]) }, /fewer than f\+1 nodes see 6 as the next seqNr/, config, true);
   });
 
   it('accepts a blessed root on the next seqNr f+1 nodes report while the DON is split by a landing commit', async () => {

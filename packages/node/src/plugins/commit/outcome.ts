@@ -15,7 +15,8 @@ export function commitOutcome(
   f: number,
   opts: CommitPluginOptions,
   query?: CommitQuery,
-  onBlessingRejected: (reason: string) => void = () => {},
+  /** `race`: the leader's roots are not (or no longer) what f+1 nodes see, a timing race between honest nodes. */
+  onBlessingRejected: (reason: string, race: boolean) => void = () => {},
 ): CommitOutcome {
   const agreed = new Map<bigint, AgreedLeaves>();
   const viewsOf = (source: bigint) => observations.flatMap((o) => o.sources.filter((s) => s.chainSelector === source));
@@ -34,7 +35,7 @@ export function commitOutcome(
     if (problem === undefined) {
       roots.push(...query.blessedRoots.map((r) => ({ ...r, blessed: true })));
       rmnSignatures = query.rmnSignatures;
-    } else onBlessingRejected(problem);
+    } else onBlessingRejected(problem.reason, problem.race);
   }
 
   for (const source of sources) {
@@ -123,31 +124,34 @@ function agreedLeaves(
 /**
  * Why the query's blessed roots cannot be committed, or undefined: each must be for a distinct source that
  * requires blessing, with its OnRamp, start at a next seqNr f+1 nodes report and be the merkle root of the leaves
- * f+1 of those agree on over exactly its interval (the OffRamp rejects a root that does not start at its next seqNr). All or nothing: the RMN signatures cover the whole list.
+ * f+1 of those agree on over exactly its interval (the OffRamp rejects a root that does not start at its next
+ * seqNr). All or nothing: the RMN signatures cover the whole list. A `race` problem is one honest nodes run into
+ * all the time (the leader read a block or a poll ahead of, or behind, f+1 followers); the others are not.
  */
 function blessedRootsProblem(
   query: CommitQuery,
   agreedAt: (source: bigint, next: bigint) => AgreedLeaves | undefined,
   sources: readonly CommitSource[],
   opts: CommitPluginOptions,
-): string | undefined {
-  if (query.rmnSignatures.length === 0) return 'blessed roots without RMN signatures';
+): { reason: string; race: boolean } | undefined {
+  const bad = (reason: string) => ({ reason, race: false });
+  if (query.rmnSignatures.length === 0) return bad('blessed roots without RMN signatures');
   const seen = new Set<bigint>();
   for (const r of query.blessedRoots) {
     const at = `source ${r.chainSelector} [${r.minSeqNr}, ${r.maxSeqNr}]`;
-    if (seen.has(r.chainSelector)) return `${at}: source appears twice`;
+    if (seen.has(r.chainSelector)) return bad(`${at}: source appears twice`);
     seen.add(r.chainSelector);
     const source = sources.find((s) => s.chainSelector === r.chainSelector);
-    if (!source) return `${at}: not a source of this destination`;
-    if (!source.requiresBlessing) return `${at}: lane does not take blessed roots`;
-    if (source.onRamp.toLowerCase() !== r.onRamp.toLowerCase()) return `${at}: onRamp ${r.onRamp} is not the lane's ${source.onRamp}`;
-    if (r.maxSeqNr < r.minSeqNr || r.maxSeqNr - r.minSeqNr >= BigInt(opts.maxLeavesPerRoot)) return `${at}: bad interval`;
+    if (!source) return bad(`${at}: not a source of this destination`);
+    if (!source.requiresBlessing) return bad(`${at}: lane does not take blessed roots`);
+    if (source.onRamp.toLowerCase() !== r.onRamp.toLowerCase()) return bad(`${at}: onRamp ${r.onRamp} is not the lane's ${source.onRamp}`);
+    if (r.maxSeqNr < r.minSeqNr || r.maxSeqNr - r.minSeqNr >= BigInt(opts.maxLeavesPerRoot)) return bad(`${at}: bad interval`);
     const a = agreedAt(r.chainSelector, r.minSeqNr);
-    if (!a) return `${at}: fewer than f+1 nodes see ${r.minSeqNr} as the next seqNr`;
+    if (!a) return { reason: `${at}: fewer than f+1 nodes see ${r.minSeqNr} as the next seqNr`, race: true };
     const len = Number(r.maxSeqNr - r.minSeqNr) + 1;
-    if (a.leaves.length < len) return `${at}: only ${a.leaves.length} leaves are f+1-agreed`;
+    if (a.leaves.length < len) return { reason: `${at}: only ${a.leaves.length} leaves are f+1-agreed`, race: true };
     if (getMerkleRoot(a.leaves.slice(0, len)).toLowerCase() !== r.merkleRoot.toLowerCase()) {
-      return `${at}: root ${r.merkleRoot} is not the root of the agreed leaves`;
+      return bad(`${at}: root ${r.merkleRoot} is not the root of the agreed leaves`);
     }
   }
   return undefined;

@@ -150,9 +150,12 @@ export function createCommitPlugin(
         });
       }
       if (q && !blessing) q = undefined;
-      const outcome = commitOutcome(observations, deps.sources, f, options, q, (reason) =>
-        log.warn('commit outcome: blessed roots rejected', { dest: dest.toString(), seqNr: ctx.seqNr.toString(), leader: ctx.leader, reason }),
-      );
+      const outcome = commitOutcome(observations, deps.sources, f, options, q, (reason, race) => {
+        const fields = { dest: dest.toString(), seqNr: ctx.seqNr.toString(), leader: ctx.leader, reason };
+        // A race between honest nodes' reads costs a round and happens often under load: not worth a warning.
+        if (race) log.debug('commit outcome: blessed roots not agreed yet; a later round commits them', fields);
+        else log.warn('commit outcome: blessed roots rejected', fields);
+      });
       return encodeJson(outcome);
     },
 

@@ -4,6 +4,7 @@ import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
 import type { LogFields } from '../src/log.js';
 import { createCommitPlugin } from '../src/plugins/commit/plugin.js';
+import { decodeCommitObservation } from '../src/plugins/commit/observation.js';
 import { decodeCommitQuery } from '../src/plugins/commit/query.js';
 import type { CommitPluginDeps, CommitSource } from '../src/plugins/commit/types.js';
 import { createRmnBlessingClient } from '../src/rmn/client.js';
@@ -151,5 +152,37 @@ describe('commit query: collecting RMN blessings over HTTP', () => {
     // Two unreachable: fSign+1 = 2 can no longer come, so the hanging node is not waited for.
     for (const e of errors.filter((e) => e.node !== 'rmn-2')) expect(e.error).toMatch(/unreachable/);
     expect(errors.find((e) => e.node === 'rmn-2')!.error).toMatch(/no answer yet/);
+  });
+
+  it('a follower a block and a poll behind the leader reads again before observing, so f+1 hold the blessed root', async () => {
+    const { round } = await setup(['sign', 'sign', 'sign']);
+    const { query } = await round(); // the leader's: SRC [5, 7] blessed
+    // This follower's cached OffRamp read is a block old (next 4, the chain says 5) and its reader has stored only
+    // one of the root's messages; catchUp (its reader's poll, run now) stores the rest.
+    let stored = 1;
+    const caughtUp: bigint[] = [];
+    const follower = createCommitPlugin(
+      {
+        destChainSelector: DEST,
+        sources,
+        readNextSeqNr: async (s, opts) => (s === SRC ? (opts?.fresh ? 5n : 4n) : 1n),
+        readLeaves: async (s, from, max) => (s === SRC ? (from === 5n ? leaves(stored) : []) : leaves(2, 'two')).slice(0, max),
+        catchUp: async (s) => {
+          caughtUp.push(s);
+          stored = 3;
+        },
+        now: () => 1_000,
+        rmn: { destChainId, rmnRemote, offRamp, config: createRmnConfigCache(async () => config) },
+      },
+      1,
+    );
+    const observed = (q: Hex) => follower.observation(ctx, q).then((o) => decodeCommitObservation(o, 256).sources.find((x) => x.chainSelector === SRC)!);
+    expect(await observed('0x')).toEqual({ chainSelector: SRC, nextSeqNr: 4n, leaves: [] }); // no claim: no extra reads
+    expect(caughtUp).toEqual([]);
+    expect(await observed(query)).toEqual({ chainSelector: SRC, nextSeqNr: 5n, leaves: leaves(3) });
+    expect(caughtUp).toEqual([SRC]);
+    // Already holding every leaf of the claimed root: no catching up.
+    await observed(query);
+    expect(caughtUp).toEqual([SRC]);
   });
 });

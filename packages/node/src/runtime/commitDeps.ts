@@ -51,6 +51,8 @@ export interface CommitDepsInput {
   rmn?: CommitRmnDeps;
   /** Leaves shared with the execute instance of the same destination (default: a cache of its own). */
   leaves?: LeafCache;
+  /** Reads a source's newly final messages into the store now (the node's reader loop for that chain). */
+  catchUp?: (source: bigint) => Promise<void>;
 }
 
 /** CommitPluginDeps over the destination chain (OffRamp, FeeQuoter), the other chains' gas prices and the message store. */
@@ -64,6 +66,7 @@ export function createCommitDeps(input: CommitDepsInput): CommitPluginDeps {
     destChainSelector: input.destChainSelector,
     sources: input.sources,
     ...(input.rmn ? { rmn: input.rmn } : {}),
+    ...(input.catchUp ? { catchUp: input.catchUp } : {}),
 
     // Asked by the query, the observation and both report checks of every round: once per block is enough.
     async readNextSeqNr(source, opts) {

@@ -1,6 +1,11 @@
 import type { Logger } from '../log.js';
 
 export interface Loop {
+  /**
+   * Runs the loop's work now instead of waiting for its timer: after the run in progress, if any (runs never
+   * overlap), so what it reads is at least as new as this call. Callers before that run starts share it.
+   */
+  runNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -8,23 +13,35 @@ export interface Loop {
 export function every(intervalMs: number, name: string, fn: () => Promise<unknown>, log: Logger): Loop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = (async () => {
+  let last: Promise<void> = Promise.resolve(); // the newest run, queued or running
+  let queued: Promise<void> | undefined; // a run that has not started yet
+
+  const schedule = (): Promise<void> => {
+    if (queued) return queued;
+    clearTimeout(timer);
+    const run = last.then(async () => {
+      queued = undefined;
+      if (stopped) return;
       try {
         await fn();
       } catch (err) {
         log.warn(`${name} failed; retrying`, { error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
       }
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    })();
+      // A run queued meanwhile goes next and sets the timer after itself.
+      if (!stopped && queued === undefined) timer = setTimeout(schedule, intervalMs);
+    });
+    queued = run;
+    last = run;
+    return run;
   };
-  tick();
+  void schedule();
+
   return {
+    runNow: () => (stopped ? Promise.resolve() : schedule()),
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      clearTimeout(timer);
+      await last;
     },
   };
 }

@@ -71,6 +71,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
     const readsOf = (c: ChainConfig) => reads.get(c.chainSelector)!;
 
     // Source side: every chain's OnRamp, read at finality into the store.
+    const readerLoops = new Map<bigint, Loop>();
     for (const c of config.chains) {
       const reader = createMessageReader({
         client: clientOf(c),
@@ -80,7 +81,9 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         store,
         logger: log.child({ component: 'reader', chain: c.name }),
       });
-      loops.push(every(timing.pollInterval, `reading ${c.name}`, () => reader.sync(), log));
+      const loop = every(timing.pollInterval, `reading ${c.name}`, () => reader.sync(), log);
+      loops.push(loop);
+      readerLoops.set(c.chainSelector, loop);
     }
 
     // Destination side: transactions from this node's transmitter key per chain.
@@ -154,6 +157,7 @@ export async function startNode(config: NodeConfig, keys: NodeKeys, log: RootLog
         sources,
         messages: store.messages,
         leaves,
+        catchUp: (source) => readerLoops.get(source)?.runNow() ?? Promise.resolve(),
         gasPriceChains: destPrices.gasPriceChains,
         tokenUsd: destPrices.tokenUsd,
         rmn: {

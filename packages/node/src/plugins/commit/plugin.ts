@@ -69,24 +69,32 @@ export function createCommitPlugin(
     return false;
   };
 
-  /** Where the leader's query says its blessed roots start, by source (a malformed query claims nothing). */
-  function claimedStarts(query: Hex): Map<bigint, bigint> {
+  /** The intervals of the leader's blessed roots, by source (a malformed query claims nothing). */
+  function claimedIntervals(query: Hex): Map<bigint, Claim> {
     try {
-      return new Map((decodeCommitQuery(query)?.blessedRoots ?? []).map((r) => [r.chainSelector, r.minSeqNr]));
+      return new Map((decodeCommitQuery(query)?.blessedRoots ?? []).map((r) => [r.chainSelector, { min: r.minSeqNr, max: r.maxSeqNr }]));
     } catch {
       return new Map();
     }
   }
 
   /** One source's view: its next seqNr and the finalized leaves from it; undefined while its root is in flight or unreadable. */
-  async function observeSource(source: bigint, ctx: RoundContext, claimed?: bigint): Promise<CommitObservation['sources'][number] | undefined> {
+  async function observeSource(source: bigint, ctx: RoundContext, claimed?: Claim): Promise<CommitObservation['sources'][number] | undefined> {
     try {
       let nextSeqNr = await deps.readNextSeqNr(source);
       // The leader saw a later next seqNr (its blessed root starts there): this node's cached read may just be a
       // block behind, so ask the chain itself before observing an older state.
-      if (claimed !== undefined && claimed > nextSeqNr) nextSeqNr = await deps.readNextSeqNr(source, { fresh: true });
+      if (claimed !== undefined && claimed.min > nextSeqNr) nextSeqNr = await deps.readNextSeqNr(source, { fresh: true });
       if (inFlight(source, nextSeqNr)) return undefined;
-      return { chainSelector: source, nextSeqNr, leaves: await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot) };
+      let leaves = await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot);
+      // The leader's root reaches past this node's leaves: its reader may just be a poll behind the leader's, and
+      // without f+1 nodes holding every leaf of the root the round commits nothing from this source. (A lying
+      // leader gains one extra read per round by this.)
+      if (deps.catchUp && claimed?.min === nextSeqNr && claimed.max >= nextSeqNr + BigInt(leaves.length) && leaves.length < options.maxLeavesPerRoot) {
+        await deps.catchUp(source);
+        leaves = await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot);
+      }
+      return { chainSelector: source, nextSeqNr, leaves };
     } catch (err) {
       log.warn('commit observation: source unreadable', {
         dest: dest.toString(),
@@ -115,7 +123,7 @@ export function createCommitPlugin(
     },
 
     async observation(ctx: RoundContext, query: Hex) {
-      const claims = claimedStarts(query);
+      const claims = claimedIntervals(query);
       // The reads are independent: done at once, so a loaded chain's latency is paid once per observation.
       const [, sources, prices] = await Promise.all([
         // Every node verifies blessings against RMNRemote's config: keep the cached copy fresh.
@@ -239,6 +247,12 @@ export function createCommitPlugin(
     }
     return true;
   }
+}
+
+/** A blessed root's interval as the leader's query claims it. */
+interface Claim {
+  min: bigint;
+  max: bigint;
 }
 
 const NO_DOMAIN: RmnDigestDomain = { destChainId: 0n, destChainSelector: 0n, rmnRemote: zeroAddress, offRamp: zeroAddress };

@@ -15,6 +15,11 @@ export interface CommitPluginDeps {
   readNextSeqNr(source: bigint, opts?: { fresh?: boolean }): Promise<bigint>;
   /** Leaf hashes of finalized messages source → dest, contiguous from `fromSeqNr`, at most `max`. */
   readLeaves(source: bigint, fromSeqNr: bigint, max: number): Promise<Hex[]>;
+  /**
+   * Reads the source's newly final messages now instead of at the next poll. Optional: asked when the leader's
+   * blessed root reaches past this node's leaves (its reader may just be a poll behind the leader's).
+   */
+  catchUp?(source: bigint): Promise<void>;
   /** Current USD prices to push to the destination's FeeQuoter, and what it holds now. Optional (no price updates). */
   readPrices?(): Promise<PriceObservation>;
   /** Seconds since the epoch (observations carry it so the outcome's notion of "now" is agreed, not local). */

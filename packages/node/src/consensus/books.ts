@@ -31,6 +31,11 @@ export class PerSenderBook<V> {
     return true;
   }
 
+  /** Forgets `key` for every sender (its round is over: what peers said of it is of no further use). */
+  delete(key: string): void {
+    for (const book of this.bySender) book.delete(key);
+  }
+
   /** Every sender's value for `key`, in sender order. */
   values(key: string): { sender: OracleId; value: V }[] {
     const out: { sender: OracleId; value: V }[] = [];

@@ -78,7 +78,8 @@ const MAX_QUEUED_MESSAGES = 4096;
 // holds a report of up to ~100 KB, so a few seconds' worth (at one round per deltaRound) is kept, not more.
 const MAX_ROUNDS_KEPT = 16;
 const PREPARES_PER_SENDER = 128;
-const SIGNATURES_PER_SENDER = 1024;
+// Entries of pruned rounds are deleted; the bound only limits what a peer can park for rounds never accepted here.
+const SIGNATURES_PER_SENDER = 256;
 
 interface LeaderRound {
   seqNr: bigint;
@@ -621,7 +622,12 @@ class Instance implements InternalInstance {
       let oldest: bigint | undefined;
       for (const k of this.rounds.keys()) if (oldest === undefined || k < oldest) oldest = k;
       if (oldest === undefined) return;
+      const round = this.rounds.get(oldest)!;
       this.rounds.delete(oldest);
+      // Its prepares and signatures would otherwise stay until their books' FIFO bound pushes them out
+      // (thousands of entries per instance at a round a second).
+      this.prepares.delete(oldest.toString());
+      for (let index = 0; index < round.reports.length; index++) this.reportSigs.delete(`${oldest}:${index}`);
     }
   }
 

@@ -9,8 +9,9 @@ import type { Hex } from 'viem';
 export class LeafCache {
   // One map per lane keyed by the message id string the caller already holds: no per-entry key string is built.
   private readonly lanes = new Map<Hex, Map<Hex, Hex>>();
-  // ~150 B an entry: a few roots' worth ahead of the OffRamp and behind it (proofs) is what is reused.
-  constructor(private readonly maxPerLane = 8_192) {}
+  // ~200 B an entry: a few roots' worth ahead of the OffRamp and behind it (proofs) is what is reused; a root
+  // executed later than that has its leaves hashed again from the store.
+  constructor(private readonly maxPerLane = 2_048) {}
 
   /** The cached leaf of `messageId` on the lane of `onRampBytes`, else `hash()` (cached). */
   leaf(messageId: Hex, onRampBytes: Hex, hash: () => Hex): Hex {

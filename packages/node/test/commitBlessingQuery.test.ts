@@ -5,7 +5,7 @@ import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
 import type { LogFields } from '../src/log.js';
 import { createCommitPlugin } from '../src/plugins/commit/plugin.js';
 import { decodeCommitObservation } from '../src/plugins/commit/observation.js';
-import { decodeCommitQuery } from '../src/plugins/commit/query.js';
+import { decodeCommitQuery, encodeCommitQuery } from '../src/plugins/commit/query.js';
 import type { CommitPluginDeps, CommitSource } from '../src/plugins/commit/types.js';
 import { createRmnBlessingClient } from '../src/rmn/client.js';
 import { createRmnConfigCache, type RmnRemoteConfig } from '../src/rmn/config.js';
@@ -154,35 +154,57 @@ describe('commit query: collecting RMN blessings over HTTP', () => {
     expect(errors.find((e) => e.node === 'rmn-2')!.error).toMatch(/no answer yet/);
   });
 
-  it('a follower a block and a poll behind the leader reads again before observing, so f+1 hold the blessed root', async () => {
-    const { round } = await setup(['sign', 'sign', 'sign']);
-    const { query } = await round(); // the leader's: SRC [5, 7] blessed
-    // This follower's cached OffRamp read is a block old (next 4, the chain says 5) and its reader has stored only
-    // one of the root's messages; catchUp (its reader's poll, run now) stores the rest.
-    let stored = 1;
-    const caughtUp: bigint[] = [];
-    const follower = createCommitPlugin(
-      {
-        destChainSelector: DEST,
-        sources,
-        readNextSeqNr: async (s, opts) => (s === SRC ? (opts?.fresh ? 5n : 4n) : 1n),
-        readLeaves: async (s, from, max) => (s === SRC ? (from === 5n ? leaves(stored) : []) : leaves(2, 'two')).slice(0, max),
-        catchUp: async (s) => {
-          caughtUp.push(s);
-          stored = 3;
+  describe('a follower a block and a poll behind the leader', () => {
+    // The leader's query: SRC [5, 7] blessed (followers do not check the RMN signatures while observing).
+    const claim = (minSeqNr: bigint, maxSeqNr: bigint, chainSelector = SRC, onRamp = ONRAMP) =>
+      encodeCommitQuery({ blessedRoots: [{ chainSelector, onRamp, minSeqNr, maxSeqNr, merkleRoot: blessedRoot }], rmnSignatures: [] });
+    /**
+     * This follower's cached OffRamp read is a block old (next 4, the chain says 5) and its reader has stored only
+     * one of the root's messages; catchUp (its reader's poll, run now) stores the rest, after `catchUpMs`.
+     */
+    const follower = (catchUpMs = 0) => {
+      let stored = 1;
+      const caughtUp: bigint[] = [];
+      const plugin = createCommitPlugin(
+        {
+          destChainSelector: DEST,
+          sources,
+          readNextSeqNr: async (s, opts) => (s === SRC ? (opts?.fresh ? 5n : 4n) : 1n),
+          readLeaves: async (s, from, max) => (s === SRC ? (from === 5n ? leaves(stored) : []) : leaves(2, 'two')).slice(0, max),
+          catchUp: async (s) => {
+            caughtUp.push(s);
+            await new Promise((r) => setTimeout(r, catchUpMs));
+            stored = 3;
+          },
+          now: () => 1_000,
+          rmn: { destChainId, rmnRemote, offRamp, config: createRmnConfigCache(async () => config) },
         },
-        now: () => 1_000,
-        rmn: { destChainId, rmnRemote, offRamp, config: createRmnConfigCache(async () => config) },
-      },
-      1,
-    );
-    const observed = (q: Hex) => follower.observation(ctx, q).then((o) => decodeCommitObservation(o, 256).sources.find((x) => x.chainSelector === SRC)!);
-    expect(await observed('0x')).toEqual({ chainSelector: SRC, nextSeqNr: 4n, leaves: [] }); // no claim: no extra reads
-    expect(caughtUp).toEqual([]);
-    expect(await observed(query)).toEqual({ chainSelector: SRC, nextSeqNr: 5n, leaves: leaves(3) });
-    expect(caughtUp).toEqual([SRC]);
-    // Already holding every leaf of the claimed root: no catching up.
-    await observed(query);
-    expect(caughtUp).toEqual([SRC]);
+        1,
+      );
+      const observed = (q: Hex, source = SRC) =>
+        plugin.observation(ctx, q).then((o) => decodeCommitObservation(o, 256).sources.find((x) => x.chainSelector === source)!);
+      return { observed, caughtUp };
+    };
+
+    it('reads again before observing, so f+1 nodes hold the leaves of the blessed root', async () => {
+      const { observed, caughtUp } = follower();
+      expect(await observed('0x')).toEqual({ chainSelector: SRC, nextSeqNr: 4n, leaves: [] }); // no claim: no extra reads
+      expect(caughtUp).toEqual([]);
+      expect(await observed(claim(5n, 7n))).toEqual({ chainSelector: SRC, nextSeqNr: 5n, leaves: leaves(3) });
+      expect(caughtUp).toEqual([SRC]);
+      await observed(claim(5n, 7n)); // already holding every leaf of the claimed root: no catching up
+      expect(caughtUp).toEqual([SRC]);
+    });
+
+    it('never for claims that cannot be committed, and never for long: a slow reader does not hold the observation', async () => {
+      const { observed, caughtUp } = follower(5_000);
+      await observed(claim(5n, 5n + 256n)); // longer than a root may be
+      await observed(claim(1n, 3n, SRC2, ONRAMP2), SRC2); // a lane that takes no blessed roots
+      expect(caughtUp).toEqual([]);
+      const started = Date.now();
+      expect(await observed(claim(5n, 7n))).toEqual({ chainSelector: SRC, nextSeqNr: 5n, leaves: leaves(1) }); // what is stored
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(caughtUp).toEqual([SRC]);
+    });
   });
 });

@@ -253,4 +253,29 @@ describe('consensus: one node against scripted peers', () => {
     h.send(1, { type: 'reportSignature', instance: INSTANCE, seqNr: s, index: 0, reportHash: keccak256(report), ...sig1 });
     await h.waitFor('attested', () => h!.node!.status().attestedReports === 1);
   });
+
+  it('keeps 16 accepted rounds: an older round is pruned with its books, and late messages for it are dropped', async () => {
+    const x = (h = new Harness());
+    await x.init();
+    await x.enterEpoch(1);
+    const accept = async (r: number) => {
+      const s = makeSeqNr(1, r);
+      const set = [await x.observation(0, s, 100n), await x.observation(1, s, 101n), await x.observation(3, s, 103n)];
+      x.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: s, query: '0x', observations: set });
+      await x.waitFor(`prepare ${r}`, () => x.sent('prepare', (m) => m.seqNr === s).length > 0);
+      return { s, ...(await x.expectedHash(s, set)) };
+    };
+    const first = await accept(1);
+    for (let r = 2; r <= 17; r++) await accept(r); // the 17th accepted round prunes the 1st
+    const dropped = (what: string) => x.logLines.filter((l) => String(l.msg) === `dropped: ${what} for a pruned round`).length;
+    x.send(0, { type: 'prepare', instance: INSTANCE, seqNr: first.s, reportsHash: first.hash });
+    const sig = await keys[0]!.onchain.signReport(CONFIG_DIGEST, first.s, first.report);
+    x.send(0, { type: 'reportSignature', instance: INSTANCE, seqNr: first.s, index: 0, reportHash: keccak256(first.report), ...sig });
+    await x.waitFor('both dropped', () => dropped('prepare') === 1 && dropped('report signature') === 1);
+    // A kept round still takes them.
+    const kept = makeSeqNr(1, 2);
+    x.send(0, { type: 'prepare', instance: INSTANCE, seqNr: kept, reportsHash: first.hash });
+    await sleep(30);
+    expect(dropped('prepare')).toBe(1);
+  });
 });

@@ -136,6 +136,8 @@ class Instance implements InternalInstance {
   private highestPreparedSeqNr = 0n;
   private leaderRound: LeaderRound | undefined;
   private readonly rounds = new Map<bigint, AcceptedRound>();
+  /** Highest seqNr whose round was pruned: later prepares and signatures for it (or older) are dropped, not kept. */
+  private prunedThrough = 0n;
   private readonly votes: EpochVotes;
   private readonly lastVoteCheck: number[] = [];
   /** Recent queries and proposals from the leader (ms timestamps): a faulty leader's flood is cut down. */
@@ -624,6 +626,7 @@ class Instance implements InternalInstance {
       if (oldest === undefined) return;
       const round = this.rounds.get(oldest)!;
       this.rounds.delete(oldest);
+      if (oldest > this.prunedThrough) this.prunedThrough = oldest;
       // Its prepares and signatures would otherwise stay until their books' FIFO bound pushes them out
       // (thousands of entries per instance at a round a second).
       this.prepares.delete(oldest.toString());
@@ -638,6 +641,7 @@ class Instance implements InternalInstance {
 
   private onPrepare(from: OracleId, seqNr: bigint, hash: Hex): void {
     if (!this.plausibleSeqNr(seqNr)) return this.drop('prepare for an implausible seqNr', { from, seqNr });
+    if (seqNr <= this.prunedThrough) return this.drop('prepare for a pruned round', { from, seqNr });
     if (!this.prepares.add(from, seqNr.toString(), hash)) return this.drop('second prepare from a peer', { from, seqNr });
     this.checkPrepareQuorum(seqNr);
   }
@@ -686,6 +690,7 @@ class Instance implements InternalInstance {
 
   private async onReportSignature(from: OracleId, seqNr: bigint, index: number, reportHash: Hex, sig: ReportSignature): Promise<void> {
     if (!this.plausibleSeqNr(seqNr)) return this.drop('report signature for an implausible seqNr', { from, seqNr });
+    if (seqNr <= this.prunedThrough) return this.drop('report signature for a pruned round', { from, seqNr });
     // This node's own signature (local delivery) is good by construction; peers' are checked in checkAttested.
     const entry: ReportSigEntry = from === this.cfg.self ? { reportHash, sig, valid: true } : { reportHash, sig };
     if (!this.reportSigs.add(from, `${seqNr}:${index}`, entry)) return this.drop('second report signature from a peer', { from, seqNr, index });

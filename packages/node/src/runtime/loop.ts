@@ -25,10 +25,14 @@ export function every(intervalMs: number, name: string, fn: () => Promise<unknow
       try {
         await fn();
       } catch (err) {
-        log.warn(`${name} failed; retrying`, { error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+        try {
+          log.warn(`${name} failed; retrying`, { error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+        } catch {
+          // a failing log sink must not end the loop
+        }
       }
       // A run queued meanwhile goes next and sets the timer after itself.
-      if (!stopped && queued === undefined) timer = setTimeout(schedule, intervalMs);
+      if (!stopped && queued === undefined) timer = setTimeout(() => void schedule(), intervalMs);
     });
     queued = run;
     last = run;

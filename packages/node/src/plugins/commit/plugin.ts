@@ -88,11 +88,18 @@ export function createCommitPlugin(
       if (inFlight(source, nextSeqNr)) return undefined;
       let leaves = await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot);
       // The leader's root reaches past this node's leaves: its reader may just be a poll behind the leader's, and
-      // without f+1 nodes holding every leaf of the root the round commits nothing from this source. (A lying
-      // leader gains one extra read per round by this.)
-      if (deps.catchUp && claimed?.min === nextSeqNr && claimed.max >= nextSeqNr + BigInt(leaves.length) && leaves.length < options.maxLeavesPerRoot) {
-        await deps.catchUp(source);
-        leaves = await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot);
+      // without f+1 nodes holding every leaf of the root the round commits nothing from this source. Only for a
+      // claim that could be committed, and never for longer than CATCH_UP_MS: a reader stuck on a slow RPC (or a
+      // lying leader) must not hold up the observation of every other source.
+      if (
+        deps.catchUp &&
+        claimed?.min === nextSeqNr &&
+        claimed.max >= nextSeqNr + BigInt(leaves.length) &&
+        claimed.max - claimed.min < BigInt(options.maxLeavesPerRoot) &&
+        deps.sources.some((s) => s.chainSelector === source && s.requiresBlessing)
+      ) {
+        const caughtUp = await withinMs(deps.catchUp(source), CATCH_UP_MS);
+        if (caughtUp) leaves = await deps.readLeaves(source, nextSeqNr, options.maxLeavesPerRoot);
       }
       return { chainSelector: source, nextSeqNr, leaves };
     } catch (err) {
@@ -247,6 +254,21 @@ export function createCommitPlugin(
     }
     return true;
   }
+}
+
+/** How long a follower's observation waits for its reader to catch up with the leader's blessed root. */
+const CATCH_UP_MS = 500;
+
+/** True if `p` settles within `ms` (a rejection counts as done: the caller reads what is stored either way). */
+function withinMs(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** A blessed root's interval as the leader's query claims it. */

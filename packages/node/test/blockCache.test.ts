@@ -1,38 +1,10 @@
-import { createServer, type Server } from 'node:http';
 import { parseEther, type Address } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ANVIL_KEYS, makeChainClients, startAnvil, type Anvil, type ChainClients } from '@openccip/devnet';
 import { createRpcClient, type ChainClient } from '../src/chain/rpc.js';
 import { createBlockReads, type BlockReads } from '../src/readers/blockCache.js';
 import { createChainHead, type ChainHead } from '../src/readers/chainHead.js';
-
-/** A real HTTP front for anvil on 127.0.0.1 that counts the JSON-RPC methods it forwards. */
-async function countingProxy(target: string) {
-  const counts = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const method = (JSON.parse(body.toString()) as { method: string }).method;
-      counts.set(method, (counts.get(method) ?? 0) + 1);
-      const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    count: (method: string) => counts.get(method) ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { startRpcProxy } from './rpcProxy.js';
 
 describe('chain head', () => {
   const clock = () => {
@@ -101,7 +73,7 @@ describe('chain head', () => {
 
 describe('block-scoped reads against anvil', () => {
   let anvil: Anvil;
-  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
   let sender: ChainClients;
   const target: Address = '0x00000000000000000000000000000000000000cc';
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -120,7 +92,7 @@ describe('block-scoped reads against anvil', () => {
 
   beforeAll(async () => {
     anvil = await startAnvil({ chainId: 31337 }); // a block per transaction
-    proxy = await countingProxy(anvil.rpcUrl);
+    proxy = await startRpcProxy(anvil.rpcUrl);
     sender = makeChainClients(anvil.rpcUrl, 31337, ANVIL_KEYS[4]!);
   });
   afterEach(async () => {

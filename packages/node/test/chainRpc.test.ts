@@ -1,39 +1,14 @@
-import { createServer, type Server } from 'node:http';
 import { HttpRequestError, toHex } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startAnvil, type Anvil } from '@openccip/devnet';
 import type { Logger } from '../src/log.js';
 import { backoffDelay, createRpcClient, isTransientRpcError } from '../src/chain/rpc.js';
+import { startRpcProxy } from './rpcProxy.js';
 
 function captureLogger(): Logger & { lines: { level: string; msg: string }[] } {
   const lines: { level: string; msg: string }[] = [];
   const at = (level: string) => (msg: string) => void lines.push({ level, msg });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/** A real HTTP front for anvil on 127.0.0.1 whose answer to request i is decided by `plan(i)`. */
-async function flakyProxy(target: string, plan: (i: number) => 'ok' | 503 | 'hang') {
-  let count = 0;
-  const server: Server = createServer((req, res) => {
-    const i = count++;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const what = plan(i);
-      if (what === 503) return void res.writeHead(503).end('busy');
-      if (what === 'hang') return void setTimeout(() => res.destroy(), 2_000);
-      const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
-      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('retrying RPC client', () => {
@@ -55,7 +30,7 @@ describe('retrying RPC client', () => {
   });
 
   it('retries 5xx answers, logging what it waits for, then succeeds', async () => {
-    const proxy = await flakyProxy(anvil.rpcUrl, (i) => (i < 2 ? 503 : 'ok'));
+    const proxy = await startRpcProxy(anvil.rpcUrl, (i) => (i < 2 ? 503 : 'ok'));
     cleanup.push(proxy.close);
     const log = captureLogger();
     const client = createRpcClient({ url: proxy.url, name: 'flaky', chainId: 31337, logger: log, retry: { baseDelayMs: 20 } });
@@ -68,7 +43,7 @@ describe('retrying RPC client', () => {
   });
 
   it('gives up after the configured attempts with the transport error', async () => {
-    const proxy = await flakyProxy(anvil.rpcUrl, () => 503);
+    const proxy = await startRpcProxy(anvil.rpcUrl, () => 503);
     cleanup.push(proxy.close);
     const log = captureLogger();
     const client = createRpcClient({ url: proxy.url, name: 'down', chainId: 31337, logger: log, retry: { attempts: 3, baseDelayMs: 10 } });
@@ -80,7 +55,7 @@ describe('retrying RPC client', () => {
   });
 
   it('retries a timeout', async () => {
-    const proxy = await flakyProxy(anvil.rpcUrl, (i) => (i === 0 ? 'hang' : 'ok'));
+    const proxy = await startRpcProxy(anvil.rpcUrl, (i) => (i === 0 ? 'hang' : 'ok'));
     cleanup.push(proxy.close);
     const client = createRpcClient({ url: proxy.url, name: 'slow', chainId: 31337, timeoutMs: 200, retry: { baseDelayMs: 10 } });
     expect(await client.getChainId()).toBe(31337);
@@ -88,7 +63,7 @@ describe('retrying RPC client', () => {
   });
 
   it('does not retry a revert', async () => {
-    const proxy = await flakyProxy(anvil.rpcUrl, () => 'ok');
+    const proxy = await startRpcProxy(anvil.rpcUrl, () => 'ok');
     cleanup.push(proxy.close);
     const log = captureLogger();
     const client = createRpcClient({ url: proxy.url, name: 'anvil', chainId: 31337, logger: log, retry: { baseDelayMs: 10 } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keccak256, toHex, type Address, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { generatePrivateKey } from 'viem/accounts';
 import { decodeCommitReport, getMerkleRoot, signRmnReport, type RmnSignature } from '@openccip/sdk';
 import { PluginCodecError, encodeJson } from '../src/plugins/codec.js';
 import { verifyOutcomeBlessing, type RmnDigestDomain } from '../src/plugins/commit/blessing.js';
@@ -17,28 +17,9 @@ import {
   type ProposedRoot,
 } from '../src/plugins/commit/types.js';
 import { createRmnConfigCache, type RmnRemoteConfig } from '../src/rmn/config.js';
+import { DEST, ONRAMP, ONRAMP2, ONRAMP3, SRC, SRC2, SRC3, domain, rmnConfig as config, rmnKeys } from './blessingFixtures.js';
 
 // Pure logic of the blessed part of the commit outcome, with real secp256k1 RMN signatures from the SDK.
-const DEST = 3379446385462418246n;
-const SRC = 7759470850252068959n; // requires blessing
-const SRC3 = 5009297550715157269n; // requires blessing
-const SRC2 = 16015286601757825753n; // blessing disabled
-const ONRAMP = '0x1111111111111111111111111111111111111111' as Address;
-const ONRAMP2 = '0x2222222222222222222222222222222222222222' as Address;
-const ONRAMP3 = '0x3333333333333333333333333333333333333333' as Address;
-const domain: RmnDigestDomain = {
-  destChainId: 1337n,
-  destChainSelector: DEST,
-  rmnRemote: '0x4444444444444444444444444444444444444444',
-  offRamp: '0x5555555555555555555555555555555555555555',
-};
-const rmnKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
-const config: RmnRemoteConfig = {
-  version: 1,
-  rmnHomeConfigDigest: keccak256(toHex('rmn-home')),
-  signers: rmnKeys.map((k) => privateKeyToAddress(k)),
-  fSign: 1,
-};
 const sources: CommitSource[] = [
   { chainSelector: SRC, onRamp: ONRAMP, requiresBlessing: true },
   { chainSelector: SRC2, onRamp: ONRAMP2, requiresBlessing: false },

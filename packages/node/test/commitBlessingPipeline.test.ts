@@ -1,23 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keccak256, toHex, type Address, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { keccak256, toHex, type Hex } from 'viem';
+import { generatePrivateKey } from 'viem/accounts';
 import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
-import type { LogFields } from '../src/log.js';
 import { createCommitPlugin } from '../src/plugins/commit/plugin.js';
 import { decodeCommitQuery } from '../src/plugins/commit/query.js';
 import type { CommitPluginDeps, CommitSource } from '../src/plugins/commit/types.js';
-import { createRmnBlessingClient } from '../src/rmn/client.js';
-import { createRmnConfigCache, type RmnRemoteConfig } from '../src/rmn/config.js';
-import { startRmnStandIn, type RmnStandIn, type StandInBehaviour } from './rmnStandIn.js';
+import { DEST, ONRAMP, SRC, collectingLogger, rmnDeps, runCommitRound, startRmnStandIns } from './blessingFixtures.js';
+import type { RmnStandIn, StandInBehaviour } from './rmnStandIn.js';
 
 // The leader's blessing pipeline through the real commit plugin: RMN stand-ins on 127.0.0.1 that sign with test RMN
 // keys (some slowly, some never), every round run as the DON would (query → observations → outcome → report).
-const DEST = 3379446385462418246n;
-const SRC = 7759470850252068959n; // requires blessing
-const ONRAMP = '0x1111111111111111111111111111111111111111' as Address;
-const rmnRemote = '0x4444444444444444444444444444444444444444' as Address;
-const offRamp = '0x5555555555555555555555555555555555555555' as Address;
-const destChainId = 1337n;
 const leafOf = (seqNr: bigint) => keccak256(toHex(`leaf-${seqNr}`));
 const rootOf = (min: bigint, max: bigint) => {
   const ls: Hex[] = [];
@@ -25,13 +17,6 @@ const rootOf = (min: bigint, max: bigint) => {
   return getMerkleRoot(ls);
 };
 const ocrKey = generatePrivateKey();
-const rmnKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
-const config: RmnRemoteConfig = {
-  version: 1,
-  rmnHomeConfigDigest: keccak256(toHex('rmn-home')),
-  signers: rmnKeys.map((k) => privateKeyToAddress(k)),
-  fSign: 1,
-};
 const sources: CommitSource[] = [{ chainSelector: SRC, onRamp: ONRAMP, requiresBlessing: true }];
 const SLOW_MS = 1_200;
 const WAIT_MS = 300;
@@ -45,12 +30,9 @@ afterEach(async () => {
 
 /** One lane into DEST: the OffRamp's next seqNr and the source's last finalized seqNr, both moved by the test. */
 async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number } = {}) {
-  standIns = await Promise.all(
-    behaviours.map((b, i) => startRmnStandIn(rmnKeys[i]!, { destChainId, rmnRemote, rmnHomeConfigDigest: config.rmnHomeConfigDigest }, b)),
-  );
+  standIns = await startRmnStandIns(behaviours);
   const lane = { next: 5n, finalized: 7n };
-  const logs: { level: string; msg: string; fields?: LogFields }[] = [];
-  const at = (level: string) => (msg: string, fields?: LogFields) => logs.push({ level, msg, fields });
+  const { logs, logger } = collectingLogger();
   const deps: CommitPluginDeps = {
     destChainSelector: DEST,
     sources,
@@ -61,29 +43,13 @@ async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number 
       return out;
     },
     now: () => 1_000,
-    rmn: {
-      destChainId,
-      rmnRemote,
-      offRamp,
-      config: createRmnConfigCache(async () => config),
-      client: createRmnBlessingClient({
-        nodes: standIns.map((s, i) => ({ name: `rmn-${i}`, url: s.url, signer: s.signer })),
-        privateKey: ocrKey,
-        timeoutMs: opts.timeoutMs ?? 5_000,
-      }),
-    },
+    rmn: rmnDeps({ standIns, ocrKey, timeoutMs: opts.timeoutMs ?? 5_000 }),
   };
-  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: WAIT_MS }, { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') });
+  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: WAIT_MS }, logger);
   let seqNr = 0n;
   /** One round as every node would run it; returns the blessed interval the report commits (if any). */
   const round = async () => {
-    const ctx = { instance: `commit:${DEST}`, seqNr: ++seqNr, epoch: 0, leader: 0 };
-    const started = Date.now();
-    const query = await plugin.query(ctx);
-    const queryMs = Date.now() - started;
-    const observation = await plugin.observation(ctx, query);
-    const aos = [0, 1, 2].map((observer) => ({ observer, observation }));
-    const reports = await plugin.reports(ctx.seqNr, plugin.outcome(ctx, query, aos));
+    const { query, queryMs, reports } = await runCommitRound(plugin, { instance: `commit:${DEST}`, seqNr: ++seqNr, epoch: 0, leader: 0 });
     const report = reports[0] && decodeCommitReport(reports[0].report);
     const blessed = report?.blessedMerkleRoots.map((r) => [r.minSeqNr, r.maxSeqNr, r.merkleRoot]) ?? [];
     return { query, queryMs, blessed, reports };

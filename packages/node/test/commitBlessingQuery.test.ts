@@ -1,37 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keccak256, toHex, type Address, type Hex } from 'viem';
+import { keccak256, toHex, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { decodeCommitReport, getMerkleRoot } from '@openccip/sdk';
-import type { LogFields } from '../src/log.js';
 import { createCommitPlugin } from '../src/plugins/commit/plugin.js';
 import { decodeCommitObservation } from '../src/plugins/commit/observation.js';
 import { decodeCommitQuery, encodeCommitQuery } from '../src/plugins/commit/query.js';
 import type { CommitPluginDeps, CommitSource } from '../src/plugins/commit/types.js';
-import { createRmnBlessingClient } from '../src/rmn/client.js';
-import { createRmnConfigCache, type RmnRemoteConfig } from '../src/rmn/config.js';
 import { rmnSignaturesProblem } from '../src/rmn/verify.js';
 import { blessingDigest } from '../src/plugins/commit/blessing.js';
-import { startRmnStandIn, type RmnStandIn, type StandInBehaviour } from './rmnStandIn.js';
+import { DEST, ONRAMP, ONRAMP2, SRC, SRC2, collectingLogger, domain, rmnConfig as config, rmnDeps, runCommitRound, startRmnStandIns } from './blessingFixtures.js';
+import type { RmnStandIn, StandInBehaviour } from './rmnStandIn.js';
 
 // The leader's query() against real HTTP servers on 127.0.0.1 that answer /v1/bless by signing with test RMN keys
 // (a test stand-in for the RMN node), then the whole round: observations → outcome → report.
-const DEST = 3379446385462418246n;
-const SRC = 7759470850252068959n; // requires blessing
-const SRC2 = 16015286601757825753n; // blessing disabled
-const ONRAMP = '0x1111111111111111111111111111111111111111' as Address;
-const ONRAMP2 = '0x2222222222222222222222222222222222222222' as Address;
-const rmnRemote = '0x4444444444444444444444444444444444444444' as Address;
-const offRamp = '0x5555555555555555555555555555555555555555' as Address;
-const destChainId = 1337n;
+const { destChainId, rmnRemote, offRamp } = domain;
 const leaves = (n: number, tag = 'leaf') => Array.from({ length: n }, (_, i) => keccak256(toHex(`${tag}-${i}`)));
 const ocrKey = generatePrivateKey();
-const rmnKeys = [generatePrivateKey(), generatePrivateKey(), generatePrivateKey()];
-const config: RmnRemoteConfig = {
-  version: 1,
-  rmnHomeConfigDigest: keccak256(toHex('rmn-home')),
-  signers: rmnKeys.map((k) => privateKeyToAddress(k)),
-  fSign: 1,
-};
 const sources: CommitSource[] = [
   { chainSelector: SRC, onRamp: ONRAMP, requiresBlessing: true },
   { chainSelector: SRC2, onRamp: ONRAMP2, requiresBlessing: false },
@@ -45,38 +29,20 @@ afterEach(async () => {
 });
 
 async function setup(behaviours: StandInBehaviour[], timeoutMs = 1_000) {
-  standIns = await Promise.all(
-    behaviours.map((b, i) => startRmnStandIn(rmnKeys[i]!, { destChainId, rmnRemote, rmnHomeConfigDigest: config.rmnHomeConfigDigest }, b)),
-  );
-  const logs: { level: string; msg: string; fields?: LogFields }[] = [];
-  const at = (level: string) => (msg: string, fields?: LogFields) => logs.push({ level, msg, fields });
+  standIns = await startRmnStandIns(behaviours);
+  const { logs, logger } = collectingLogger();
   const deps: CommitPluginDeps = {
     destChainSelector: DEST,
     sources,
     readNextSeqNr: async (s) => (s === SRC ? 5n : 1n),
     readLeaves: async (s, _from, max) => (s === SRC ? leaves(3) : leaves(2, 'two')).slice(0, max),
     now: () => 1_000,
-    rmn: {
-      destChainId,
-      rmnRemote,
-      offRamp,
-      config: createRmnConfigCache(async () => config),
-      client: createRmnBlessingClient({
-        nodes: standIns.map((s, i) => ({ name: `rmn-${i}`, url: s.url, signer: s.signer })),
-        privateKey: ocrKey,
-        timeoutMs,
-      }),
-    },
+    rmn: rmnDeps({ standIns, ocrKey, timeoutMs }),
   };
-  const plugin = createCommitPlugin(deps, 1, {}, { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') });
+  const plugin = createCommitPlugin(deps, 1, {}, logger);
   /** One round as every node would run it: the leader's query, 3 observations, outcome, reports. */
   const round = async () => {
-    const started = Date.now();
-    const query = await plugin.query(ctx);
-    const queryMs = Date.now() - started;
-    const observation = await plugin.observation(ctx, query);
-    const aos = [0, 1, 2].map((observer) => ({ observer, observation }));
-    const reports = await plugin.reports(ctx.seqNr, plugin.outcome(ctx, query, aos));
+    const { query, queryMs, reports } = await runCommitRound(plugin, ctx);
     return { query, queryMs, report: reports[0] && decodeCommitReport(reports[0].report) };
   };
   return { round, logs };
@@ -177,7 +143,7 @@ describe('commit query: collecting RMN blessings over HTTP', () => {
             stored = 3;
           },
           now: () => 1_000,
-          rmn: { destChainId, rmnRemote, offRamp, config: createRmnConfigCache(async () => config) },
+          rmn: rmnDeps(),
         },
         1,
       );

@@ -7,22 +7,12 @@ import { exactlyOnceProblems, nonceOrderProblems, receivedMessages, unexpectedEx
 import { INSUFFICIENT_GAS_TO_COMPLETE_TX, revertedTransmissions } from './e2e/nodeLogs.js';
 import { deltaProblems, destAmount, expectedDeltas, freshAddress, readLedger, ledgerKey, to18, tokenAmounts, tokenOn, type TokenMove } from './e2e/tokens.js';
 import { sendBurst, type Send } from './e2e/traffic.js';
+// mulberry32, seeded: a failing run is replayed with OPENCCIP_E2E_SEED.
+import { prng } from '../../sdk/test/helpers/randomMessages.js';
 
 const TRANSFERS = 240;
 const SYMBOLS = ['BnM', 'LnR'] as const;
 const SENDERS = [1, 2, 3, 4, 5, 6, 7, 8];
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with OPENCCIP_E2E_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Planned {
   send: Send;

@@ -38,19 +38,24 @@ function refLeaf(m: Any2EVMRampMessage, onRamp: Hex): Hex {
   const meta = viemKeccak(
     encodeAbiParameters([b32, u64, u64, b32], [ANY_2_EVM_MESSAGE_HASH, m.header.sourceChainSelector, m.header.destChainSelector, viemKeccak(onRamp)]),
   );
-  return viemKeccak(
+  return refLeafWith((x) => viemKeccak(x), m, meta);
+}
+
+/** The leaf as Solidity's Internal._hash computes it, through viem's ABI encoder and the given keccak. */
+function refLeafWith(hash: (x: Hex) => Hex, m: Any2EVMRampMessage, meta: Hex): Hex {
+  return hash(
     encodeAbiParameters(Array(6).fill(b32), [
       LEAF_DOMAIN_SEPARATOR,
       meta,
-      viemKeccak(
+      hash(
         encodeAbiParameters(
           [b32, { type: 'address' }, u64, { type: 'uint256' }, u64],
           [m.header.messageId, m.receiver, m.header.sequenceNumber, m.gasLimit, m.header.nonce],
         ),
       ),
-      viemKeccak(m.sender),
-      viemKeccak(m.data),
-      viemKeccak(encodeAbiParameters([{ type: 'tuple[]', components: any2EvmTokenTransferComponents }], [m.tokenAmounts])),
+      hash(m.sender),
+      hash(m.data),
+      hash(encodeAbiParameters([{ type: 'tuple[]', components: any2EvmTokenTransferComponents }], [m.tokenAmounts])),
     ]),
   );
 }
@@ -165,23 +170,7 @@ describe('hand-laid-out hashes equal the viem-encoded formulas', () => {
   });
 
   /** The previous implementation: viem's encoder, the SDK's keccak (which, unlike viem's, refuses non-hex strings). */
-  function refLeafWithMeta(m: Any2EVMRampMessage, meta: Hex): Hex {
-    return keccak256(
-      encodeAbiParameters(Array(6).fill(b32), [
-        LEAF_DOMAIN_SEPARATOR,
-        meta,
-        keccak256(
-          encodeAbiParameters(
-            [b32, { type: 'address' }, u64, { type: 'uint256' }, u64],
-            [m.header.messageId, m.receiver, m.header.sequenceNumber, m.gasLimit, m.header.nonce],
-          ),
-        ),
-        keccak256(m.sender),
-        keccak256(m.data),
-        keccak256(encodeAbiParameters([{ type: 'tuple[]', components: any2EvmTokenTransferComponents }], [m.tokenAmounts])),
-      ]),
-    );
-  }
+  const refLeafWithMeta = (m: Any2EVMRampMessage, meta: Hex): Hex => refLeafWith(keccak256, m, meta);
 });
 
 describe('the conversions on the leaf path', () => {

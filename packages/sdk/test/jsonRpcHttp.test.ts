@@ -103,7 +103,9 @@ describe('lean JSON-RPC HTTP transport', () => {
 
   it('answers reads and sends transactions through viem clients', async () => {
     expect(await lean.getChainId()).toBe(CHAIN_ID);
-    expect(await lean.getBlockNumber()).toBe(await reference.getBlockNumber());
+    // cacheTime 0: viem caches the block number per client, and waitForTransactionReceipt above may have cached a
+    // head read before the deployment was mined.
+    expect(await lean.getBlockNumber({ cacheTime: 0 })).toBe(await reference.getBlockNumber({ cacheTime: 0 }));
     const wallet = createWalletClient({ chain: anvilChain, account: privateKeyToAccount(ANVIL_KEYS[2]!), transport: jsonRpcHttp(anvil.rpcUrl) });
     const to: Address = '0x00000000000000000000000000000000000000bb';
     const hash = await wallet.sendTransaction({ to, value: parseEther('1.5') });

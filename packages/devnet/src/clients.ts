@@ -30,7 +30,8 @@ export function makeChainClients(rpcUrl: string, chainId: number, privateKey: He
   const transport = http(rpcUrl, { retryCount: 3 });
   return {
     chain,
-    public: createPublicClient({ chain, transport, pollingInterval: 50 }),
+    // cacheTime 0: a devnet script reads the head right after it mines; a cached head would be a block behind.
+    public: createPublicClient({ chain, transport, pollingInterval: 50, cacheTime: 0 }),
     wallet: createWalletClient({ chain, transport, account: privateKeyToAccount(privateKey) }),
   };
 }

@@ -45,7 +45,8 @@ async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number 
     now: () => 1_000,
     rmn: rmnDeps({ standIns, ocrKey, timeoutMs: opts.timeoutMs ?? 5_000 }),
   };
-  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: WAIT_MS }, logger);
+  // outcomeHoldMs 0: these rounds are never signed, and each stands for a later round, after an unsigned one's hold.
+  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: WAIT_MS, outcomeHoldMs: 0 }, logger);
   let seqNr = 0n;
   /** One round as every node would run it; returns the blessed interval the report commits (if any). */
   const round = async () => {

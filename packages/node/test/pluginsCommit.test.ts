@@ -108,6 +108,33 @@ describe('commit plugin', () => {
     expect(await plugin.shouldTransmitAcceptedReport(1n, reports[0]!)).toBe(false);
   });
 
+  it('a root in an outcome keeps its source out of the next observations: briefly, then for the TTL once signed', async () => {
+    let next = 1n;
+    const plugin = createCommitPlugin({ ...deps(1n, leaves(0, 3)), readNextSeqNr: async () => next }, 1, { outcomeHoldMs: 60, inflightTtlMs: 10_000 });
+    const round = async (seqNr: bigint) => {
+      const c = { ...ctx, seqNr };
+      const observation = await plugin.observation(c, '0x');
+      return plugin.outcome(c, '0x', [0, 1, 2].map((observer) => ({ observer, observation })));
+    };
+    const seen = async () => decodeCommitObservation(await plugin.observation({ ...ctx, seqNr: 9n }, '0x'), 256).sources;
+    const first = await round(1n);
+    // The next round started before round 1 was signed: it must not commit 1–3 a second time.
+    expect(await seen()).toEqual([]);
+    expect(await plugin.hasWork!()).toBe(false);
+    expect(await plugin.reports(2n, await round(2n))).toEqual([]);
+    // Round 1 never completed: the source comes back after outcomeHoldMs.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await seen()).toEqual([{ chainSelector: SRC, nextSeqNr: 1n, leaves: leaves(0, 3) }]);
+    // Once signed, the hold lasts inflightTtlMs.
+    const [report] = await plugin.reports(1n, first);
+    expect(await plugin.shouldAcceptAttestedReport(1n, report!)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await seen()).toEqual([]);
+    // Another root (1–1) landed first: 1–3 can never land, so the source is observed again at once.
+    next = 2n;
+    expect((await seen()).map((x) => x.nextSeqNr)).toEqual([2n]);
+  });
+
   it('nothing to commit → no report', async () => {
     const plugin = createCommitPlugin(deps(1n, []), 1);
     const observation = await plugin.observation(ctx, '0x');

@@ -33,9 +33,10 @@ export function createCommitPlugin(
 ): ReportingPlugin {
   const options = { ...DEFAULT_COMMIT_OPTIONS, ...opts };
   const dest = deps.destChainSelector;
-  // Roots this DON signed that the OffRamp has not accepted yet, per source: observing past them would only
-  // produce a conflicting root that reverts, so such a source sits out until its root lands or the entry expires.
-  const inflight = new Map<bigint, { maxSeqNr: bigint; until: number }>();
+  // Roots this DON agreed on or signed that the OffRamp has not accepted yet, per source: observing them again would
+  // only produce a conflicting root that reverts, so such a source sits out until the OffRamp's next seqNr moves past
+  // the root's start (it landed, or another root did and it never will) or the entry expires.
+  const inflight = new Map<bigint, { minSeqNr: bigint; maxSeqNr: bigint; until: number }>();
   const blessing = deps.sources.some((s) => s.requiresBlessing) ? deps.rmn : undefined;
   const domain: RmnDigestDomain | undefined = deps.rmn && {
     destChainId: deps.rmn.destChainId,
@@ -61,10 +62,18 @@ export function createCommitPlugin(
     log.warn('lanes require RMN blessing but no RMN nodes are configured (config rmn): rounds this node leads bless nothing', { dest: dest.toString() });
   }
 
+  /** Keeps `source` out of new roots while `root` can still land, for `ttlMs`, never shortening a longer hold on it. */
+  const hold = (source: bigint, root: { minSeqNr: bigint; maxSeqNr: bigint }, ttlMs: number): void => {
+    const until = Date.now() + ttlMs;
+    const cur = inflight.get(source);
+    if (cur && cur.minSeqNr === root.minSeqNr && cur.maxSeqNr === root.maxSeqNr && cur.until > until) return;
+    inflight.set(source, { minSeqNr: root.minSeqNr, maxSeqNr: root.maxSeqNr, until });
+  };
+
   /** A source whose signed root is not on chain yet sits out (see `inflight`). */
   const inFlight = (source: bigint, nextSeqNr: bigint): boolean => {
     const pending = inflight.get(source);
-    if (pending && pending.maxSeqNr >= nextSeqNr && pending.until > Date.now()) return true;
+    if (pending && nextSeqNr <= pending.minSeqNr && pending.until > Date.now()) return true;
     inflight.delete(source);
     return false;
   };
@@ -171,6 +180,9 @@ export function createCommitPlugin(
         if (race) log.debug('commit outcome: blessed roots not agreed yet; a later round commits them', fields);
         else log.warn('commit outcome: blessed roots rejected', fields);
       });
+      // Until this round is signed (shouldAcceptAttestedReport holds the roots longer), the next round must not
+      // observe these intervals again.
+      for (const r of outcome.roots) hold(r.chainSelector, r, options.outcomeHoldMs);
       return encodeJson(outcome);
     },
 
@@ -198,7 +210,7 @@ export function createCommitPlugin(
       if (!(await stillNeeded(r.report))) return false;
       const decoded = decodeCommitReport(r.report);
       for (const root of [...decoded.blessedMerkleRoots, ...decoded.unblessedMerkleRoots]) {
-        inflight.set(root.sourceChainSelector, { maxSeqNr: root.maxSeqNr, until: Date.now() + options.inflightTtlMs });
+        hold(root.sourceChainSelector, root, options.inflightTtlMs);
       }
       return true;
     },

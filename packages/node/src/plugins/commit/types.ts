@@ -64,6 +64,12 @@ export interface CommitPluginOptions {
   priceHeartbeatSec: number;
   /** How long a signed root keeps its source out of new roots while it is not on chain yet (ms). */
   inflightTtlMs: number;
+  /**
+   * How long a root in a round's outcome keeps its source out of new observations before the round is signed (ms):
+   * the next round may start before this one's reports are attested, and would otherwise commit the same interval
+   * again (the later transaction reverts). Short, so a round that never completes holds nothing up for long.
+   */
+  outcomeHoldMs: number;
   /** Leader: how long a round's query waits for an RMN bless request it needs (ms); a later answer is kept for a later round. */
   blessWaitMs: number;
 }
@@ -73,6 +79,7 @@ export const DEFAULT_COMMIT_OPTIONS: CommitPluginOptions = {
   priceDeviationPpm: 50_000, // 5%
   priceHeartbeatSec: 600,
   inflightTtlMs: 20_000,
+  outcomeHoldMs: 3_000,
   blessWaitMs: 500,
 };
 

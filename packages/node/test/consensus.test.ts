@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { epochOf } from '../src/consensus/index.js';
+import { epochOf, leaderOf, roundOf } from '../src/consensus/index.js';
+import type { ReportingPlugin } from '../src/consensus/types.js';
 import { Cluster, FAST, sleep } from './consensusHelpers.js';
 
 let cluster: Cluster | undefined;
@@ -146,5 +147,48 @@ describe('consensus: leader offset', () => {
     await c.until('5 reports landed', () => c.landedCount() >= 5, 10_000);
     expect(c.status(0).leader).toBe((c.status(0).epoch + 2) % 4);
     c.checkSafety();
+  });
+});
+
+describe('consensus: leader rotation', () => {
+  it('a leader that keeps rounds going but leaves the work out holds the instance for at most roundsPerEpoch rounds', async () => {
+    // Node 1 leads epoch 1 and censors: its query tells the plugin to report nothing, yet every round is agreed, so
+    // the pacemaker never sees a lack of progress. Only rotation after roundsPerEpoch rounds moves the work on.
+    const CENSOR = '0xdead';
+    const censor = leaderOf(1, 4, 0);
+    const censored: bigint[] = [];
+    const plugin = (i: number, toy: ReportingPlugin): ReportingPlugin => ({
+      ...toy,
+      query: async (ctx) => (i === censor ? CENSOR : toy.query(ctx)),
+      outcome: (ctx, query, aos) => (query === CENSOR ? CENSOR : toy.outcome(ctx, query, aos)),
+      reports: async (seqNr, outcome) => (outcome === CENSOR ? (censored.push(seqNr), []) : toy.reports(seqNr, outcome)),
+    });
+    const c = (cluster = new Cluster({ n: 4, f: 1, timing: { ...FAST, deltaProgress: 1500, roundsPerEpoch: 5 }, plugin }));
+    await c.startAll();
+    await c.until('10 reports landed', () => c.landedCount() >= 10, 10_000);
+    c.checkSafety();
+    const landed = [...c.ledger.landed.keys()];
+    expect(censored.length).toBeGreaterThan(0);
+    expect(landed.every((s) => leaderOf(epochOf(s), 4, 0) !== censor)).toBe(true);
+    // No epoch runs past its 5th round: the censor's included (without rotation it would lead for ever).
+    for (const s of [...censored, ...landed]) expect(roundOf(s)).toBeLessThanOrEqual(5);
+    expect(new Set(landed.map(epochOf)).size).toBeGreaterThan(1);
+  });
+
+  it('rotation passes over a leader whose epoch made no progress: a crashed node costs deltaProgress once, not every turn', async () => {
+    const down = leaderOf(3, 4, 0);
+    const entered = new Map<number, number[]>(); // node → leaders of the epochs it entered, in order
+    const onLog = (i: number, l: Record<string, unknown>) => {
+      if (l.msg === 'entered epoch') entered.set(i, [...(entered.get(i) ?? []), Number(l.leader)]);
+    };
+    const c = (cluster = new Cluster({ n: 4, f: 1, down: [down], timing: { ...FAST, deltaProgress: 600, roundsPerEpoch: 4 }, onLog }));
+    await c.startAll();
+    // Three full turns of the 4 leaders: without passing over, the crashed one would lead three epochs.
+    await c.until('12 epochs', () => [0, 1, 2, 3].every((i) => i === down || c.status(i).epoch >= 13), 20_000);
+    c.checkSafety();
+    for (const [i, leaders] of entered) {
+      expect(leaders.filter((l) => l === down), `node ${i} entered ${leaders.join(',')}`).toHaveLength(1);
+    }
+    expect(entered.size).toBe(3);
   });
 });

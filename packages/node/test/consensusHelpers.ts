@@ -58,6 +58,7 @@ export interface Timing {
   deltaStage: number;
   deltaRoundIdle?: number;
   leaderOffset?: number;
+  roundsPerEpoch?: number;
 }
 
 export const FAST: Timing = { deltaRound: 15, deltaProgress: 250, deltaGrace: 5, deltaStage: 60 };
@@ -187,6 +188,10 @@ export interface ClusterOptions {
   failingTransmitters?: number[];
   /** Gives every node's toy plugin a hasWork answering this (idle pacing). */
   hasWork?: () => boolean;
+  /** Receives every node's info-and-above log lines, parsed (unless logLevel sends them to stderr). */
+  onLog?: (i: number, line: Record<string, unknown>) => void;
+  /** Node i runs this plugin, made from the toy plugin it would run otherwise. */
+  plugin?: (i: number, toy: ReportingPlugin) => ReportingPlugin;
 }
 
 export class Cluster {
@@ -202,7 +207,9 @@ export class Cluster {
   }
 
   logger(i: number): Logger {
-    return this.opts.logLevel ? createLogger(`node-${i}`, this.opts.logLevel) : noopLogger;
+    if (this.opts.logLevel) return createLogger(`node-${i}`, this.opts.logLevel);
+    const onLog = this.opts.onLog;
+    return onLog ? createLogger(`node-${i}`, 'info', { write: (line) => onLog(i, JSON.parse(line) as Record<string, unknown>) }) : noopLogger;
   }
 
   async startAll(): Promise<void> {
@@ -227,7 +234,8 @@ export class Cluster {
     node.lifetimes.push(reportedSeqNrs);
     const toy = toyPlugin({ value: () => 100n + BigInt(i), ledger: this.ledger, reportedSeqNrs });
     const hasWork = this.opts.hasWork;
-    const p = plugin ?? (hasWork ? { ...toy, hasWork: async () => hasWork() } : toy);
+    const base = hasWork ? { ...toy, hasWork: async () => hasWork() } : toy;
+    const p = plugin ?? this.opts.plugin?.(i, base) ?? base;
     node.host = host;
     node.instance = await host.startInstance(instanceConfig(this.opts.n, this.opts.f, i, this.opts.timing), p, transmitter, onchain, offchain, node.store, this.logger(i));
     node.running = true;

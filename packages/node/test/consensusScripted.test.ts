@@ -9,6 +9,7 @@ import {
   newEpochPayload,
   observationPayload,
   reportsHash,
+  ROUNDS_PER_EPOCH,
   verifyReportSignatureOn,
   type ConsensusHost,
   type ConsensusInstance,
@@ -252,6 +253,30 @@ describe('consensus: one node against scripted peers', () => {
     const sig1 = await keys[1]!.onchain.signReport(CONFIG_DIGEST, s, report);
     h.send(1, { type: 'reportSignature', instance: INSTANCE, seqNr: s, index: 0, reportHash: keccak256(report), ...sig1 });
     await h.waitFor('attested', () => h!.node!.status().attestedReports === 1);
+  });
+
+  it('asks for the next epoch once the epoch’s last round is agreed; drops a query or proposal past it', async () => {
+    const x = (h = new Harness());
+    await x.init();
+    await x.enterEpoch(1);
+    const last = makeSeqNr(1, ROUNDS_PER_EPOCH);
+    const obs = [await x.observation(0, last, 100n), await x.observation(1, last, 101n), await x.realObservation(last)];
+    x.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: last, query: '0x', observations: obs });
+    await x.waitFor('prepare', () => x.sent('prepare').length > 0);
+    await sleep(30);
+    expect(x.sent('newEpoch', (m) => m.epoch === 2)).toHaveLength(0); // prepared, not agreed yet
+    const { hash } = await x.expectedHash(last, obs);
+    for (const i of [0, 1]) x.send(i, { type: 'prepare', instance: INSTANCE, seqNr: last, reportsHash: hash });
+    await x.waitFor('NEW_EPOCH 2', () => x.sent('newEpoch', (m) => m.epoch === 2).length > 0);
+
+    // Still in epoch 1 (one wish is not 2f+1): the leader's rounds past the last one are not taken.
+    expect(x.node!.status().epoch).toBe(1);
+    const past = makeSeqNr(1, ROUNDS_PER_EPOCH + 1);
+    x.send(LEADER, { type: 'query', instance: INSTANCE, seqNr: past, query: '0x' });
+    x.send(LEADER, { type: 'proposal', instance: INSTANCE, seqNr: past, query: '0x', observations: [await x.observation(0, past, 100n), await x.observation(1, past, 101n), await x.observation(3, past, 103n)] });
+    await x.waitFor('both dropped', () => x.logLines.filter((l) => String(l.msg).includes('past the epoch’s last round')).length === 2);
+    expect(x.sent('observation', (m) => m.seqNr === past)).toHaveLength(0);
+    expect(x.sent('prepare', (m) => m.seqNr === past)).toHaveLength(0);
   });
 
   it('keeps 16 accepted rounds: an older round is pruned with its books, and late messages for it are dropped', async () => {

@@ -109,6 +109,9 @@ function checkConfig(c: InstanceConfig, transportSelf: number): void {
   if (c.leaderOffset !== undefined && !(Number.isInteger(c.leaderOffset) && c.leaderOffset >= 0)) {
     throw new Error(`${where}: leaderOffset must be a non-negative integer`);
   }
+  if (c.roundsPerEpoch !== undefined && !(Number.isInteger(c.roundsPerEpoch) && c.roundsPerEpoch >= 1)) {
+    throw new Error(`${where}: roundsPerEpoch must be a positive integer`);
+  }
   if (c.deltaRoundIdle !== undefined && !(c.deltaRoundIdle >= 0 && c.deltaRoundIdle < c.deltaProgress)) {
     throw new Error(`${where}: deltaRoundIdle must be a non-negative number of ms below deltaProgress (${c.deltaProgress})`);
   }

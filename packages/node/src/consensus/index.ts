@@ -1,4 +1,5 @@
 export * from './types.js';
+export { ROUNDS_PER_EPOCH } from './instance.js';
 export { createConsensusHost, type ConsensusHost, type ConsensusHostOptions } from './host.js';
 export type { ConsensusInstance, InstanceStatus } from './instance.js';
 export { createOcrKeySigners, verifyReportSignature, verifyReportSignatureOn } from './signers.js';

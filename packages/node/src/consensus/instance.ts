@@ -80,6 +80,10 @@ const MAX_ROUNDS_KEPT = 16;
 const PREPARES_PER_SENDER = 128;
 // Entries of pruned rounds are deleted; the bound only limits what a peer can park for rounds never accepted here.
 const SIGNATURES_PER_SENDER = 256;
+/** Default rounds per epoch: at one round per 300 ms under load, a leader change every ~30 s (a round's worth of time). */
+export const ROUNDS_PER_EPOCH = 100;
+/** How long a leader whose epoch made no progress is passed over at rotations (a restarted node is back by then). */
+const SUSPECT_MS = 5 * 60_000;
 
 interface LeaderRound {
   seqNr: bigint;
@@ -127,6 +131,9 @@ class Instance implements InternalInstance {
   private readonly log: Logger;
   private readonly deltaResend: number;
   private readonly deltaRoundTimeout: number;
+  private readonly roundsPerEpoch: number;
+  /** Leaders whose epoch ended without progress, until when they are passed over at rotations (see rotationEpoch). */
+  private readonly suspects = new Map<OracleId, number>();
 
   private epoch = 0;
   private wantedEpoch = 0;
@@ -174,6 +181,7 @@ class Instance implements InternalInstance {
     this.log = deps.logger;
     this.deltaResend = this.cfg.deltaResend ?? Math.max(1, Math.floor(this.cfg.deltaProgress / 2));
     this.deltaRoundTimeout = this.cfg.deltaRoundTimeout ?? Math.max(1, Math.floor(this.cfg.deltaProgress / 2));
+    this.roundsPerEpoch = Math.min(this.cfg.roundsPerEpoch ?? ROUNDS_PER_EPOCH, MAX_ROUND);
     this.votes = new EpochVotes(this.n);
     this.prepares = new PerSenderBook(this.n, PREPARES_PER_SENDER);
     this.reportSigs = new PerSenderBook(this.n, SIGNATURES_PER_SENDER);
@@ -316,7 +324,9 @@ class Instance implements InternalInstance {
     this.clear(this.progressTimer);
     this.progressTimer = this.later(this.cfg.deltaProgress, () =>
       this.enqueue(async () => {
-        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader: this.leaderOf(this.epoch) });
+        const leader = this.leaderOf(this.epoch);
+        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader });
+        if (leader !== this.cfg.self) this.suspects.set(leader, Date.now() + SUSPECT_MS);
         await this.wishEpoch(this.epoch + 1);
         this.armProgressTimer();
       }),
@@ -331,6 +341,20 @@ class Instance implements InternalInstance {
         this.armResendTimer();
       }),
     );
+  }
+
+  /**
+   * The epoch a rotation asks for: the next one, unless its leader recently led an epoch without progress (crashed
+   * or silent: it would cost deltaProgress again); at most f such leaders are passed over, so a faulty leader that
+   * keeps rounds going (never suspected) still gets no more turns than one in n - f.
+   */
+  private rotationEpoch(): number {
+    const now = Date.now();
+    for (let k = 1; k <= this.f; k++) {
+      const leader = this.leaderOf(this.epoch + k);
+      if ((this.suspects.get(leader) ?? 0) <= now) return this.epoch + k;
+    }
+    return this.epoch + this.f + 1;
   }
 
   /** Raises the epoch this node asks for and tells everyone. */
@@ -427,8 +451,8 @@ class Instance implements InternalInstance {
   }
 
   private beginRound(epoch: number): void {
-    if (this.nextRound > MAX_ROUND) {
-      void this.wishEpoch(this.epoch + 1);
+    if (this.nextRound > this.roundsPerEpoch) {
+      void this.wishEpoch(this.rotationEpoch());
       return;
     }
     const seqNr = makeSeqNr(epoch, this.nextRound++);
@@ -517,6 +541,7 @@ class Instance implements InternalInstance {
   private onQuery(from: OracleId, seqNr: bigint, query: Hex): void {
     if (!isValidSeqNr(seqNr) || epochOf(seqNr) !== this.epoch) return this.drop('query outside the current epoch', { from, seqNr });
     if (from !== this.leaderOf(this.epoch)) return this.drop('query from a non-leader', { from, seqNr });
+    if (roundOf(seqNr) > this.roundsPerEpoch) return this.drop('query past the epoch’s last round', { from, seqNr });
     if (seqNr <= this.lastObservedSeqNr) return this.drop('query for an old or repeated seqNr', { from, seqNr });
     // An honest leader queries at most once per deltaRound; a faster stream (a faulty leader making this node
     // observe and sign in a loop) is cut down, and at most one observation is in flight.
@@ -559,6 +584,7 @@ class Instance implements InternalInstance {
     const epoch = this.epoch;
     if (!isValidSeqNr(seqNr) || epochOf(seqNr) !== epoch) return this.drop('proposal outside the current epoch', { from, seqNr });
     if (from !== this.leaderOf(epoch)) return this.drop('proposal from a non-leader', { from, seqNr });
+    if (roundOf(seqNr) > this.roundsPerEpoch) return this.drop('proposal past the epoch’s last round', { from, seqNr });
     if (seqNr <= this.highestPreparedSeqNr) return this.drop('proposal for a seqNr not above the last accepted', { from, seqNr });
     const observers = new Set(observations.map((o) => o.observer));
     if (observers.size !== observations.length) return this.drop('proposal repeats an observer', { from, seqNr });
@@ -655,6 +681,11 @@ class Instance implements InternalInstance {
     this.committedRounds++;
     if (epochOf(seqNr) === this.epoch) this.armProgressTimer();
     this.log.debug('round committed', { seqNr, epoch: epochOf(seqNr), reports: round.reports.length });
+    if (epochOf(seqNr) === this.epoch && roundOf(seqNr) >= this.roundsPerEpoch) {
+      const next = this.rotationEpoch();
+      this.log.debug('the epoch’s last round is agreed: asking for the next epoch', { seqNr, epoch: this.epoch, next, leader: this.leaderOf(next) });
+      this.enqueue(() => this.wishEpoch(next));
+    }
     void this.signReports(round);
   }
 

@@ -123,4 +123,11 @@ export interface InstanceConfig {
   deltaRoundIdle?: number;
   /** Leader of epoch e is (e + leaderOffset) mod n; every node of the instance must use the same (default 0). */
   leaderOffset?: number;
+  /**
+   * Rounds per epoch (libocr's rMax): once an epoch's last round is agreed, every node asks for the next epoch, so
+   * leadership rotates even while rounds succeed and a faulty leader that keeps rounds going while leaving work out
+   * (say, every blessed root) holds the instance for at most this many rounds. Every node of the instance must use
+   * the same (default ROUNDS_PER_EPOCH).
+   */
+  roundsPerEpoch?: number;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toHex } from 'viem';
 import { startByzantine, type Byzantine } from './e2e/byzantine.js';
 import { startE2eDevnet, type E2eDevnet } from './e2e/devnetFixture.js';
@@ -72,9 +72,10 @@ describe('e2e: node faults', () => {
     expect(exactlyOnceProblems(all, sent)).toEqual([]);
     expect(nonceOrderProblems(all, sent)).toEqual([]);
     expect(unexpectedExecutions(all, allSent)).toEqual([]);
-    // The restarted node is back in the protocol: it logs a fresh start after the kill.
-    const log = readFileSync(devnet.nodes[victim]!.logFile, 'utf8');
-    expect(log.split('"node started"').length - 1).toBe(2);
+    // The restarted node is back: it logs a fresh start after the kill (the other three may well have executed
+    // everything before it finished booting, so wait for the line).
+    const starts = () => readFileSync(devnet.nodes[victim]!.logFile, 'utf8').split('"node started"').length - 1;
+    await vi.waitFor(() => expect(starts()).toBe(2), { timeout: 60_000, interval: 250 });
   }, 240_000);
 
   it('keeps delivering while node-3 is byzantine (garbage, bad and conflicting observations, random report signatures)', async () => {
@@ -96,7 +97,7 @@ describe('e2e: node faults', () => {
     expect(s.badSignatureObservations).toBeGreaterThan(0);
     expect(s.randomReportSignatures).toBeGreaterThan(0);
     expect(s.garbageSent).toBeGreaterThan(0);
-    expect(byzantine.transport.stats().every((p) => p.connected)).toBe(true);
+    await vi.waitFor(() => expect(byzantine.transport.stats().every((p) => p.connected)).toBe(true), { timeout: 10_000, interval: 100 });
     // The honest nodes got its messages and refused them for what they are.
     const drops = new Map<string, number>();
     for (const n of devnet.nodes.slice(0, index)) {

@@ -57,7 +57,7 @@ describe('retrying RPC client', () => {
   it('retries a timeout', async () => {
     const proxy = await startRpcProxy(anvil.rpcUrl, (i) => (i === 0 ? 'hang' : 'ok'));
     cleanup.push(proxy.close);
-    const client = createRpcClient({ url: proxy.url, name: 'slow', chainId: 31337, timeoutMs: 200, retry: { baseDelayMs: 10 } });
+    const client = createRpcClient({ url: proxy.url, name: 'slow', chainId: 31337, timeoutMs: 1_000, retry: { baseDelayMs: 10 } });
     expect(await client.getChainId()).toBe(31337);
     expect(proxy.requests()).toBe(2);
   });
@@ -86,7 +86,7 @@ describe('retrying RPC client', () => {
       name: 'late',
       chainId: 31338,
       logger: log,
-      retry: { attempts: 10, baseDelayMs: 100, maxDelayMs: 400 },
+      retry: { attempts: 40, baseDelayMs: 100, maxDelayMs: 400 }, // ~15 s: anvil may start slowly on a loaded machine
     });
     const pending = client.getChainId();
     await new Promise((r) => setTimeout(r, 500));

@@ -219,7 +219,7 @@ describe('tx manager on anvil', () => {
       name: 'late',
       chainId: 31339,
       logger: log,
-      retry: { attempts: 12, baseDelayMs: 100, maxDelayMs: 400 },
+      retry: { attempts: 40, baseDelayMs: 100, maxDelayMs: 400 }, // ~15 s: anvil may start slowly on a loaded machine
     });
     const m = manager(open('down'), ANVIL_KEYS[0]!, {}, log, late);
     const sending = m.send({ to: SINK, data: toHex('patience'), purpose: 'commit:9' });

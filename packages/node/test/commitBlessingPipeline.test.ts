@@ -20,7 +20,12 @@ const ocrKey = generatePrivateKey();
 const sources: CommitSource[] = [{ chainSelector: SRC, onRamp: ONRAMP, requiresBlessing: true }];
 const SLOW_MS = 1_200;
 const WAIT_MS = 300;
+// Where the stand-ins sign at once: generous, so a cold worker's first requests never miss the round.
+const PROMPT_WAIT_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !cond(); await sleep(20)) if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+}
 
 let standIns: RmnStandIn[] = [];
 afterEach(async () => {
@@ -29,7 +34,7 @@ afterEach(async () => {
 });
 
 /** One lane into DEST: the OffRamp's next seqNr and the source's last finalized seqNr, both moved by the test. */
-async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number } = {}) {
+async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number; waitMs?: number } = {}) {
   standIns = await startRmnStandIns(behaviours);
   const lane = { next: 5n, finalized: 7n };
   const { logs, logger } = collectingLogger();
@@ -46,7 +51,7 @@ async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number 
     rmn: rmnDeps({ standIns, ocrKey, timeoutMs: opts.timeoutMs ?? 5_000 }),
   };
   // outcomeHoldMs 0: these rounds are never signed, and each stands for a later round, after an unsigned one's hold.
-  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: WAIT_MS, outcomeHoldMs: 0 }, logger);
+  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: opts.waitMs ?? WAIT_MS, outcomeHoldMs: 0 }, logger);
   let seqNr = 0n;
   /** One round as every node would run it; returns the blessed interval the report commits (if any). */
   const round = async () => {
@@ -89,7 +94,7 @@ describe('commit blessing pipeline: RMN blessing off the round', () => {
   });
 
   it('a kept blessing whose interval the OffRamp moved past is not used; the new interval is blessed instead', async () => {
-    const { round, lane, requests, logs } = await setup(['sign', 'sign', 'sign']);
+    const { round, lane, requests, logs } = await setup(['sign', 'sign', 'sign'], { waitMs: PROMPT_WAIT_MS });
     lane.finalized = 9n;
     // Blessed and used once...
     expect((await round()).blessed).toEqual([[5n, 9n, rootOf(5n, 9n)]]);
@@ -112,7 +117,7 @@ describe('commit blessing pipeline: RMN blessing off the round', () => {
     const used = await round();
     expect(used.blessed).toEqual([[5n, 7n, rootOf(5n, 7n)]]);
     expect(await plugin.shouldAcceptAttestedReport(2n, used.reports[0]!)).toBe(true);
-    await sleep(50);
+    await waitUntil('8..12 asked for', () => requests().length >= 2);
     expect(requests()).toEqual([[[5n, 7n]], [[8n, 12n]]]);
     // While 5..7 is not on chain the lane sits out: nobody is asked, nothing is blessed.
     const waiting = await round();
@@ -128,7 +133,7 @@ describe('commit blessing pipeline: RMN blessing off the round', () => {
   });
 
   it('a pre-blessing whose commit never lands is dropped: the lane is blessed again from its next seqNr', async () => {
-    const { round, lane, requests, signedAll } = await setup(['sign', 'sign', 'sign']);
+    const { round, lane, requests, signedAll } = await setup(['sign', 'sign', 'sign'], { waitMs: PROMPT_WAIT_MS });
     expect((await round()).blessed).toEqual([[5n, 7n, rootOf(5n, 7n)]]);
     lane.finalized = 10n;
     expect((await round()).blessed).toEqual([[5n, 7n, rootOf(5n, 7n)]]); // kept again: 5..7 did not land
@@ -141,13 +146,14 @@ describe('commit blessing pipeline: RMN blessing off the round', () => {
   });
 
   it('an RMN node that never answers holds nothing: fSign+1 others bless, and a request nobody answers ends at the timeout', async () => {
-    const oneHangs = await setup(['sign', 'hang', 'sign'], { timeoutMs: 60_000 });
+    const oneHangs = await setup(['sign', 'hang', 'sign'], { timeoutMs: 60_000, waitMs: PROMPT_WAIT_MS });
     oneHangs.lane.finalized = 9n;
     const a = await oneHangs.round();
     expect(a.blessed).toEqual([[5n, 9n, rootOf(5n, 9n)]]);
     oneHangs.lane.finalized = 12n;
     await oneHangs.round(); // uses 5..9 again and pre-blesses 10..12 though node 1 still hangs on the first request
-    await sleep(100);
+    await waitUntil('10..12 pre-blessed by nodes 0 and 2', () => standIns[0]!.signed() >= 2 && standIns[2]!.signed() >= 2);
+    await sleep(20);
     oneHangs.lane.next = 10n;
     const b = await oneHangs.round();
     expect(b.queryMs).toBeLessThan(150);
@@ -156,7 +162,7 @@ describe('commit blessing pipeline: RMN blessing off the round', () => {
 
     const allHang = await setup(['hang', 'hang', 'hang'], { timeoutMs: 700 });
     expect((await allHang.round()).query).toBe('0x');
-    await sleep(700);
+    await waitUntil('the request timed out', () => allHang.logs.some((l) => /not enough RMN blessings/.test(l.msg)));
     const warn = allHang.logs.find((l) => /not enough RMN blessings/.test(l.msg))!;
     expect(warn.level).toBe('warn');
     expect((warn.fields!.rmnErrors as unknown[]).length).toBe(3);

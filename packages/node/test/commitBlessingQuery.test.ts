@@ -39,7 +39,8 @@ async function setup(behaviours: StandInBehaviour[], timeoutMs = 1_000) {
     now: () => 1_000,
     rmn: rmnDeps({ standIns, ocrKey, timeoutMs }),
   };
-  const plugin = createCommitPlugin(deps, 1, {}, logger);
+  // blessWaitMs 2 s: the stand-ins answer at once, but a cold worker's first requests must not miss the round.
+  const plugin = createCommitPlugin(deps, 1, { blessWaitMs: 2_000 }, logger);
   /** One round as every node would run it: the leader's query, 3 observations, outcome, reports. */
   const round = async () => {
     const { query, queryMs, reports } = await runCommitRound(plugin, ctx);

@@ -37,7 +37,9 @@ describe('consensus: honest and crash faults', () => {
   });
 
   it('the leader crashes: the pacemaker moves to the next epoch within ~deltaProgress and progress resumes', async () => {
-    const c = (cluster = new Cluster({ n: 4, f: 1 }));
+    // deltaProgress 1500: on a loaded 2-core machine the survivors' timers and NEW_EPOCH signatures need slack.
+    const timing = { ...FAST, deltaProgress: 1500 };
+    const c = (cluster = new Cluster({ n: 4, f: 1, timing }));
     await c.startAll();
     await c.until('5 reports landed', () => c.landedCount() >= 5);
     const { epoch, leader } = c.status(0);
@@ -45,9 +47,9 @@ describe('consensus: honest and crash faults', () => {
     const crashedAt = Date.now();
     const before = c.landedCount();
     const others = [0, 1, 2, 3].filter((i) => i !== leader);
-    await c.until('the others enter a later epoch', () => others.every((i) => c.status(i).epoch > epoch));
+    await c.until('the others enter a later epoch', () => others.every((i) => c.status(i).epoch > epoch), 10_000);
     const epochChange = Date.now() - crashedAt;
-    expect(epochChange).toBeLessThan(FAST.deltaProgress * 2 + 200);
+    expect(epochChange).toBeLessThan(timing.deltaProgress * 2 + 1_000);
     await c.until('5 more reports landed', () => c.landedCount() >= before + 5);
     const newEpoch = c.status(others[0]!).epoch;
     expect([...c.ledger.landed.keys()].some((s) => epochOf(s) === newEpoch)).toBe(true);
@@ -88,8 +90,11 @@ describe('consensus: honest and crash faults', () => {
       [0, 1],
       [2, 3],
     ]);
-    await sleep(FAST.deltaStage * 4); // reports attested before the cut may still land
-    const during = c.landedCount();
+    // Reports attested before the cut may still land: wait until nothing has landed for a while.
+    let during = c.landedCount();
+    for (let quietSince = Date.now(); Date.now() - quietSince < FAST.deltaStage * 5; await sleep(10)) {
+      if (c.landedCount() !== during) [during, quietSince] = [c.landedCount(), Date.now()];
+    }
     await sleep(FAST.deltaProgress * 2);
     expect(c.landedCount()).toBe(during);
     c.net.heal();
@@ -132,8 +137,8 @@ describe('consensus: idle pacing', () => {
     expect(idleRounds).toBeLessThanOrEqual(6);
     work = true;
     const busyFrom = c.landedCount();
-    await sleep(800);
-    expect(c.landedCount() - busyFrom).toBeGreaterThan(10);
+    // The idle pace would land ~5 in 2 s; the full pace lands 10 in well under a second.
+    await c.until('10 reports at the full pace', () => c.landedCount() - busyFrom > 10, 2_000);
     const epochs = new Set([...c.ledger.landed.keys()].map(epochOf));
     expect(epochs).toEqual(new Set([1]));
     c.checkSafety();

@@ -15,7 +15,7 @@ describe('heartbeat leader', () => {
 describe('RMN heartbeats', () => {
   let h: Harness;
   let nodes: RmnNode[] = [];
-  const TIMEOUT = 5;
+  const TIMEOUT = 8; // s: 8 heartbeats at 1 s, so a few seconds of a loaded machine do not expire it
 
   beforeAll(async () => {
     h = await setupHarness({ depth: 1 });

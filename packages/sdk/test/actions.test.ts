@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAddress, parseEther, toHex, zeroAddress, type Address, type Hex } from 'viem';
 import {
   buildMessage,
@@ -168,9 +168,10 @@ describe('SDK actions against two CCIP stacks on anvil', () => {
       pollMs: 50,
       onProgress: (s) => seen.push(s.state),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // Each stage is reported when a poll sees it: move on only once it was (a slow poll must not skip one).
+    await vi.waitFor(() => expect(seen.at(-1)).toBe('sent'), { timeout: 10_000, interval: 20 });
     await commitMessages(relay, [sent.message]);
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(seen.at(-1)).toBe('committed'), { timeout: 10_000, interval: 20 });
     await executeMessages(relay, [sent.message], [sent.message]);
     const final = await waiting;
     expect(final.state).toBe('executed');

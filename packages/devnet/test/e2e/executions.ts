@@ -19,7 +19,7 @@ export interface Execution {
 const clients = new Map<string, PublicClient>();
 const reader = (c: DevnetChain): PublicClient => {
   let p = clients.get(c.rpcUrl);
-  if (!p) clients.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }) })));
+  if (!p) clients.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }), cacheTime: 0 })));
   return p;
 };
 

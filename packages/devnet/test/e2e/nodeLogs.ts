@@ -30,7 +30,7 @@ export async function revertedTransmissions(devnet: Devnet): Promise<RevertedTra
       }
       const chain = devnet.file.chains.find((c) => c.chainSelector === l.chainSelector);
       if (!chain || !l.hash) continue;
-      const client = createPublicClient({ transport: http(chain.rpcUrl) });
+      const client = createPublicClient({ transport: http(chain.rpcUrl), cacheTime: 0 });
       const trace = (await client.request({ method: 'debug_traceTransaction', params: [l.hash, { tracer: 'callTracer' }] } as never)) as {
         output?: Hex;
       };

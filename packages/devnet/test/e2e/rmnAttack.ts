@@ -94,7 +94,7 @@ export async function requestBlessing(
 const readers = new Map<string, PublicClient>();
 export const readerOf = (c: DevnetChain): PublicClient => {
   let p = readers.get(c.rpcUrl);
-  if (!p) readers.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }) })));
+  if (!p) readers.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }), cacheTime: 0 })));
   return p;
 };
 

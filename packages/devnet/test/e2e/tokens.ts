@@ -37,7 +37,7 @@ export function tokenAmounts(file: DevnetFile, from: DevnetChain, tokens: readon
 const clients = new Map<string, PublicClient>();
 export const reader = (c: DevnetChain): PublicClient => {
   let p = clients.get(c.rpcUrl);
-  if (!p) clients.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }) })));
+  if (!p) clients.set(c.rpcUrl, (p = createPublicClient({ transport: http(c.rpcUrl, { retryCount: 3 }), cacheTime: 0 })));
   return p;
 };
 

@@ -163,6 +163,33 @@ describe('commit query: collecting RMN blessings over HTTP', () => {
       expect(caughtUp).toEqual([SRC]);
     });
 
+    it('blessed roots that keep losing the race earn a warning after 10 rounds in a row; an agreed round starts the count over', async () => {
+      const { logs, logger } = collectingLogger();
+      const plugin = createCommitPlugin(
+        { destChainSelector: DEST, sources, readNextSeqNr: async (s) => (s === SRC ? 5n : 1n), readLeaves: async (s, _f, max) => (s === SRC ? leaves(3) : []).slice(0, max), now: () => 1_000, rmn: rmnDeps() },
+        1,
+        {},
+        logger,
+      );
+      // Signatures are checked later (reports); the outcome only needs some.
+      const signed = (q: Hex) => encodeCommitQuery({ ...decodeCommitQuery(q)!, rmnSignatures: [{ r: `0x${'11'.repeat(32)}`, s: `0x${'22'.repeat(32)}` }] });
+      const outcomeFor = async (unsigned: Hex) => {
+        const q = signed(unsigned);
+        const observation = await plugin.observation(ctx, q);
+        plugin.outcome(ctx, q, [0, 1, 2].map((observer) => ({ observer, observation })));
+      };
+      const warnings = () => logs.filter((l) => l.level === 'warn' && l.msg.startsWith('commit outcome')).map((l) => l.fields?.rounds);
+      for (let i = 0; i < 9; i++) await outcomeFor(claim(5n, 9n)); // 5..9, but only 5..7 are agreed: a race
+      expect(warnings()).toEqual([]);
+      await outcomeFor(claim(5n, 9n));
+      expect(warnings()).toEqual([10]);
+      await outcomeFor(claim(5n, 7n)); // agreed
+      for (let i = 0; i < 9; i++) await outcomeFor(claim(5n, 9n));
+      expect(warnings()).toEqual([10]);
+      await outcomeFor(claim(5n, 9n));
+      expect(warnings()).toEqual([10, 10]);
+    });
+
     it('never for claims that cannot be committed, and never for long: a slow reader does not hold the observation', async () => {
       const { observed, caughtUp } = follower(5_000);
       await observed(claim(5n, 5n + 256n)); // longer than a root may be

@@ -37,6 +37,8 @@ export function createCommitPlugin(
   // only produce a conflicting root that reverts, so such a source sits out until the OffRamp's next seqNr moves past
   // the root's start (it landed, or another root did and it never will) or the entry expires.
   const inflight = new Map<bigint, { minSeqNr: bigint; maxSeqNr: bigint; until: number }>();
+  // Rounds in a row whose blessed roots lost a race (reset by a round whose blessed roots are agreed).
+  let racesInARow = 0;
   const blessing = deps.sources.some((s) => s.requiresBlessing) ? deps.rmn : undefined;
   const domain: RmnDigestDomain | undefined = deps.rmn && {
     destChainId: deps.rmn.destChainId,
@@ -174,12 +176,19 @@ export function createCommitPlugin(
         });
       }
       if (q && !blessing) q = undefined;
+      let rejected = false;
       const outcome = commitOutcome(observations, deps.sources, f, options, q, (reason, race) => {
+        rejected = true;
         const fields = { dest: dest.toString(), seqNr: ctx.seqNr.toString(), leader: ctx.leader, reason };
-        // A race between honest nodes' reads costs a round and happens often under load: not worth a warning.
-        if (race) log.debug('commit outcome: blessed roots not agreed yet; a later round commits them', fields);
-        else log.warn('commit outcome: blessed roots rejected', fields);
+        if (!race) return log.warn('commit outcome: blessed roots rejected', fields);
+        // A race between honest nodes' reads costs a round and happens under load: not worth a warning. Many in a
+        // row are something else: a leader claiming intervals the DON does not see, or readers stuck behind.
+        racesInARow++;
+        if (racesInARow % RACES_BEFORE_WARNING === 0) {
+          log.warn('commit outcome: blessed roots not agreed for many rounds in a row (a faulty leader, or readers behind)', { ...fields, rounds: racesInARow });
+        } else log.debug('commit outcome: blessed roots not agreed yet; a later round commits them', fields);
       });
+      if (!rejected && q?.blessedRoots.length) racesInARow = 0;
       // Until this round is signed (shouldAcceptAttestedReport holds the roots longer), the next round must not
       // observe these intervals again.
       for (const r of outcome.roots) hold(r.chainSelector, r, options.outcomeHoldMs);
@@ -267,6 +276,9 @@ export function createCommitPlugin(
     return true;
   }
 }
+
+/** Race rejections in a row that earn a warning (and every this many more). */
+const RACES_BEFORE_WARNING = 10;
 
 /** How long a follower's observation waits for its reader to catch up with the leader's blessed root. */
 const CATCH_UP_MS = 500;

@@ -97,7 +97,8 @@ describe('e2e: node faults', () => {
     expect(s.badSignatureObservations).toBeGreaterThan(0);
     expect(s.randomReportSignatures).toBeGreaterThan(0);
     expect(s.garbageSent).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(byzantine.transport.stats().every((p) => p.connected)).toBe(true), { timeout: 10_000, interval: 100 });
+    const { transport } = byzantine;
+    await vi.waitFor(() => expect(transport.stats().every((p) => p.connected)).toBe(true), { timeout: 10_000, interval: 100 });
     // The honest nodes got its messages and refused them for what they are.
     const drops = new Map<string, number>();
     for (const n of devnet.nodes.slice(0, index)) {

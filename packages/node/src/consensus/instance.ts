@@ -81,11 +81,12 @@ const PREPARES_PER_SENDER = 128;
 // Entries of pruned rounds are deleted; the bound only limits what a peer can park for rounds never accepted here.
 const SIGNATURES_PER_SENDER = 256;
 /**
- * Default rounds per epoch: at one round per 300 ms under load, a leader change every ~5 minutes (~25 when idle).
- * A change costs the commit instance a few seconds (the new leader has no blessing ready yet) and, once per process,
- * the compilation of the leader's code paths: rare enough to be noise, often enough to bound a censoring leader.
+ * Default rounds per epoch: rounds run about once a second under load (4 nodes on 2 cores), so a leader change every
+ * ~4–5 minutes, less often when idle. A change costs the commit instance a few seconds (the new leader has no RMN
+ * blessing ready yet) and, once per process, compiling the leader's code paths: rare enough to be noise, often
+ * enough to bound a censoring leader.
  */
-export const ROUNDS_PER_EPOCH = 1_000;
+export const ROUNDS_PER_EPOCH = 300;
 /** How long a leader whose epoch made no progress is passed over at rotations (a restarted node is back by then). */
 const SUSPECT_MS = 5 * 60_000;
 

@@ -168,7 +168,7 @@ describe('commit query: collecting RMN blessings over HTTP', () => {
       const plugin = createCommitPlugin(
         { destChainSelector: DEST, sources, readNextSeqNr: async (s) => (s === SRC ? 5n : 1n), readLeaves: async (s, _f, max) => (s === SRC ? leaves(3) : []).slice(0, max), now: () => 1_000, rmn: rmnDeps() },
         1,
-        {},
+        { outcomeHoldMs: 0 }, // each call stands for a later round: the agreed one's hold must not cause the next races
         logger,
       );
       // Signatures are checked later (reports); the outcome only needs some.

@@ -59,6 +59,7 @@ export interface Timing {
   deltaRoundIdle?: number;
   leaderOffset?: number;
   roundsPerEpoch?: number;
+  deltaResend?: number;
 }
 
 export const FAST: Timing = { deltaRound: 15, deltaProgress: 250, deltaGrace: 5, deltaStage: 60 };

@@ -33,8 +33,11 @@ const keys = Array.from({ length: N }, (_, i) => createOcrKeySigners(testKey(i),
 const calc = toyPlugin({ value: () => 0n, ledger: new Ledger(signers, F) });
 
 class Harness {
-  /** deltaRound of the real node (ms). */
-  constructor(private readonly deltaRound = 10) {}
+  /** deltaRound of the real node (ms), and other timing of it. */
+  constructor(
+    private readonly deltaRound = 10,
+    private readonly timing: { deltaResend?: number } = {},
+  ) {}
 
   readonly net: MemoryNetwork = createMemoryNetwork(N);
   readonly inbox: { from: number; to: number; m: WireMessage }[] = [];
@@ -60,7 +63,7 @@ class Harness {
     const logger = createLogger('real', 'debug', { write: (line) => this.logLines.push(JSON.parse(line) as Record<string, unknown>) });
     this.host = createConsensusHost(t, { logger });
     await t.start();
-    const timing = { deltaRound: this.deltaRound, deltaProgress: 60_000, deltaGrace: 5, deltaStage: 10 };
+    const timing = { deltaRound: this.deltaRound, deltaProgress: 60_000, deltaGrace: 5, deltaStage: 10, ...this.timing };
     const plugin = toyPlugin({ value: () => 102n, ledger: new Ledger(signers, F) });
     const k = keys[REAL]!;
     this.node = await this.host.startInstance(instanceConfig(N, F, REAL, timing), plugin, new Ledger(signers, F).transmitter(REAL), k.onchain, k.offchain, this.store, logger);
@@ -282,6 +285,18 @@ describe('consensus: one node against scripted peers', () => {
     await x.waitFor('both dropped', () => x.logLines.filter((l) => String(l.msg).includes('past the epoch’s last round')).length === 2);
     expect(x.sent('observation', (m) => m.seqNr === past)).toHaveLength(0);
     expect(x.sent('prepare', (m) => m.seqNr === past)).toHaveLength(0);
+  });
+
+  it('a NEW_EPOCH that comes too soon after the previous one is checked when its turn comes, not lost', async () => {
+    const x = (h = new Harness(10, { deltaResend: 400 })); // a peer's votes are checked at most every 100 ms
+    await x.init();
+    await x.enterEpoch(1);
+    const vote = async (i: number, epoch: number) => ({ i, epoch, signature: await keys[i]!.offchain.sign(newEpochPayload(CONFIG_DIGEST, INSTANCE, epoch)) });
+    const votes = await Promise.all([0, 1, 3].flatMap((i) => [vote(i, 2), vote(i, 3)]));
+    // Right after their epoch-1 votes, each peer asks for 2 and then 3 (as after a rotation that passes a leader over).
+    for (const v of votes) x.send(v.i, { type: 'newEpoch', instance: INSTANCE, epoch: v.epoch, signature: v.signature });
+    await x.waitFor('epoch 3', () => x.node!.status().epoch === 3, 2_000);
+    expect(x.logLines.some((l) => String(l.msg).includes('NEW_EPOCH too frequent'))).toBe(true);
   });
 
   it('keeps 16 accepted rounds: an older round is pruned with its books, and late messages for it are dropped', async () => {

@@ -130,6 +130,12 @@ describe('commit plugin', () => {
     expect(await plugin.shouldAcceptAttestedReport(1n, report!)).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect(await seen()).toEqual([]);
+    // An outcome from peers that do not hold it (restarted, say) with the same start does not shorten the hold.
+    const fresh = createCommitPlugin(deps(1n, leaves(0, 4)), 1);
+    const theirs = await fresh.observation(ctx, '0x');
+    plugin.outcome(ctx, '0x', [0, 1, 2].map((observer) => ({ observer, observation: theirs })));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await seen()).toEqual([]);
     // Another root (1–1) landed first: 1–3 can never land, so the source is observed again at once.
     next = 2n;
     expect((await seen()).map((x) => x.nextSeqNr)).toEqual([2n]);

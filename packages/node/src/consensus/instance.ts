@@ -87,8 +87,12 @@ const SIGNATURES_PER_SENDER = 256;
  * enough to bound a censoring leader.
  */
 export const ROUNDS_PER_EPOCH = 300;
-/** How long a leader whose epoch made no progress is passed over at rotations (a restarted node is back by then). */
-const SUSPECT_MS = 5 * 60_000;
+/**
+ * A leader whose epoch made no progress is passed over for this many turns (epochs, times n): counted in epochs, as
+ * an epoch lasts from seconds (crashes) to many minutes (rotation). A node that stays down costs deltaProgress once
+ * every few turns; one that came back leads again after that.
+ */
+const SUSPECT_EPOCHS_PER_NODE = 4;
 
 interface LeaderRound {
   seqNr: bigint;
@@ -137,7 +141,7 @@ class Instance implements InternalInstance {
   private readonly deltaResend: number;
   private readonly deltaRoundTimeout: number;
   private readonly roundsPerEpoch: number;
-  /** Leaders whose epoch ended without progress, until when they are passed over at rotations (see rotationEpoch). */
+  /** Leaders whose epoch ended without progress, and the epoch until which they are passed over (see rotationEpoch). */
   private readonly suspects = new Map<OracleId, number>();
 
   private epoch = 0;
@@ -152,6 +156,8 @@ class Instance implements InternalInstance {
   private prunedThrough = 0n;
   private readonly votes: EpochVotes;
   private readonly lastVoteCheck: number[] = [];
+  /** Per peer, the newest NEW_EPOCH that came too soon after its previous one: checked when its turn comes. */
+  private readonly deferredVotes = new Map<OracleId, { epoch: number; signature: Hex }>();
   /** Recent queries and proposals from the leader (ms timestamps): a faulty leader's flood is cut down. */
   private readonly queryTimes = new RecentEvents();
   /** When this node last started a round it leads (idle pacing). */
@@ -330,9 +336,10 @@ class Instance implements InternalInstance {
     this.progressTimer = this.later(this.cfg.deltaProgress, () =>
       this.enqueue(async () => {
         const leader = this.leaderOf(this.epoch);
-        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader });
-        if (leader !== this.cfg.self) this.suspects.set(leader, Date.now() + SUSPECT_MS);
-        await this.wishEpoch(this.epoch + 1);
+        if (leader !== this.cfg.self) this.suspects.set(leader, this.epoch + SUSPECT_EPOCHS_PER_NODE * this.n);
+        const next = this.rotationEpoch();
+        this.log.info('no progress: asking for the next epoch', { epoch: this.epoch, leader, next });
+        await this.wishEpoch(next);
         this.armProgressTimer();
       }),
     );
@@ -354,10 +361,9 @@ class Instance implements InternalInstance {
    * keeps rounds going (never suspected) still gets no more turns than one in n - f.
    */
   private rotationEpoch(): number {
-    const now = Date.now();
     for (let k = 1; k <= this.f; k++) {
       const leader = this.leaderOf(this.epoch + k);
-      if ((this.suspects.get(leader) ?? 0) <= now) return this.epoch + k;
+      if ((this.suspects.get(leader) ?? 0) <= this.epoch + k) return this.epoch + k;
     }
     return this.epoch + this.f + 1;
   }
@@ -389,12 +395,26 @@ class Instance implements InternalInstance {
     // Each new vote costs a signature check: a peer gets at most one per quarter resend interval (an honest node
     // sends far fewer, and its resends repair anything dropped here).
     const now = Date.now();
-    if (now - (this.lastVoteCheck[from] ?? -Infinity) < this.deltaResend / 4) return this.drop('NEW_EPOCH too frequent', { from, newEpoch: epoch });
+    const wait = (this.lastVoteCheck[from] ?? -Infinity) + this.deltaResend / 4 - now;
+    if (wait > 0) {
+      // Kept, not lost: an honest node that wished one epoch and joined a later one a moment after (a rotation
+      // that passes over a leader) would otherwise wait for its resend. One kept vote and one timer per peer.
+      const kept = this.deferredVotes.get(from);
+      if (!kept) this.later(wait, () => this.enqueue(() => this.checkDeferredVote(from)));
+      if (!kept || epoch > kept.epoch) this.deferredVotes.set(from, { epoch, signature });
+      return this.drop('NEW_EPOCH too frequent (checked later)', { from, newEpoch: epoch });
+    }
     this.lastVoteCheck[from] = now;
     const ok = await this.deps.offchainSigner.verify(from, newEpochPayload(this.cfg.configDigest, this.id, epoch), signature);
     if (!ok) return this.drop('NEW_EPOCH with a bad signature', { from, newEpoch: epoch });
     this.votes.raise(from, epoch);
     await this.evaluateVotes();
+  }
+
+  private async checkDeferredVote(from: OracleId): Promise<void> {
+    const vote = this.deferredVotes.get(from);
+    this.deferredVotes.delete(from);
+    if (vote) await this.onNewEpoch(from, vote.epoch, vote.signature);
   }
 
   private async evaluateVotes(): Promise<void> {
@@ -457,7 +477,7 @@ class Instance implements InternalInstance {
 
   private beginRound(epoch: number): void {
     if (this.nextRound > this.roundsPerEpoch) {
-      void this.wishEpoch(this.rotationEpoch());
+      this.enqueue(() => this.wishEpoch(this.rotationEpoch()));
       return;
     }
     const seqNr = makeSeqNr(epoch, this.nextRound++);

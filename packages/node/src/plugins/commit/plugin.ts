@@ -36,7 +36,7 @@ export function createCommitPlugin(
   // Roots this DON agreed on or signed that the OffRamp has not accepted yet, per source: observing them again would
   // only produce a conflicting root that reverts, so such a source sits out until the OffRamp's next seqNr moves past
   // the root's start (it landed, or another root did and it never will) or the entry expires.
-  const inflight = new Map<bigint, { minSeqNr: bigint; maxSeqNr: bigint; until: number }>();
+  const inflight = new Map<bigint, { minSeqNr: bigint; until: number }>();
   // Rounds in a row whose blessed roots lost a race (reset by a round whose blessed roots are agreed).
   let racesInARow = 0;
   const blessing = deps.sources.some((s) => s.requiresBlessing) ? deps.rmn : undefined;
@@ -64,12 +64,17 @@ export function createCommitPlugin(
     log.warn('lanes require RMN blessing but no RMN nodes are configured (config rmn): rounds this node leads bless nothing', { dest: dest.toString() });
   }
 
-  /** Keeps `source` out of new roots while `root` can still land, for `ttlMs`, never shortening a longer hold on it. */
-  const hold = (source: bigint, root: { minSeqNr: bigint; maxSeqNr: bigint }, ttlMs: number): void => {
-    const until = Date.now() + ttlMs;
+  /**
+   * Keeps `source` out of new roots while `root` can still land, for `ttlMs`. Never shortens a hold from the same
+   * start (another root from there conflicts with it just the same) and never goes back to an earlier start.
+   */
+  const hold = (source: bigint, root: { minSeqNr: bigint }, ttlMs: number): void => {
+    const now = Date.now();
+    let until = now + ttlMs;
     const cur = inflight.get(source);
-    if (cur && cur.minSeqNr === root.minSeqNr && cur.maxSeqNr === root.maxSeqNr && cur.until > until) return;
-    inflight.set(source, { minSeqNr: root.minSeqNr, maxSeqNr: root.maxSeqNr, until });
+    if (cur && cur.until > now && root.minSeqNr < cur.minSeqNr) return;
+    if (cur && cur.minSeqNr === root.minSeqNr && cur.until > until) until = cur.until;
+    inflight.set(source, { minSeqNr: root.minSeqNr, until });
   };
 
   /** A source whose signed root is not on chain yet sits out (see `inflight`). */

@@ -63,11 +63,7 @@ async function setup(behaviours: StandInBehaviour[], opts: { timeoutMs?: number;
   const requests = () => standIns[0]!.requests.map((r) => r.merkleRoots.map((m) => [m.minSeqNr, m.maxSeqNr]));
   /** Waits until every stand-in signed `n` requests, then lets the client's answer settle. */
   const signedAll = async (n: number) => {
-    const deadline = Date.now() + 10_000;
-    while (standIns.some((s) => s.signed() < n)) {
-      if (Date.now() > deadline) throw new Error(`stand-ins did not sign ${n} requests`);
-      await sleep(20);
-    }
+    await waitUntil(`every stand-in signed ${n} requests`, () => standIns.every((s) => s.signed() >= n));
     await sleep(20);
   };
   return { plugin, lane, logs, round, requests, signedAll };

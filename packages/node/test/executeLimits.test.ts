@@ -162,6 +162,12 @@ describe('agreed inbound limits', () => {
     expect(got).toEqual([limit(bucket(100n))]);
     expect(agreedLimits([obs(bucket(100n)), { roots: [] }, { roots: [] }], 1)).toEqual([]);
   });
+  it('fails closed when f+1 but fewer than 2f+1 views say a limit is on (nodes that have not seen the root yet)', () => {
+    const [got] = agreedLimits([obs(bucket(100n)), obs(bucket(90n)), { roots: [] }], 1);
+    expect(got!.bucket).toEqual({ ...bucket(100n), tokens: 0n });
+    // ...so a transfer waits for the refill instead of running into the limit.
+    expect(new InboundLedger([got!]).check(toAny2EVMMessage(msg(1n, ALICE, [{ amount: 1n }]))).kind).toBe('wait');
+  });
   it('drops buckets most views see disabled, and survives the codec round trip', () => {
     const off = { isEnabled: false, tokens: 0n, capacity: 0n, rate: 0n };
     expect(agreedLimits([obs(off), obs(off), obs(bucket(1n))], 1)).toEqual([]);

@@ -115,8 +115,16 @@ export function agreedLimits(observations: readonly ExecuteObservation[], f: num
   }
   const out: InboundLimit[] = [];
   for (const vs of views.values()) {
-    if (vs.length < 2 * f + 1) continue;
-    const bucket = agreedBucket(vs.map((v) => v.bucket));
+    let bucket: TokenBucket;
+    if (vs.length >= 2 * f + 1) bucket = agreedBucket(vs.map((v) => v.bucket));
+    else {
+      // Too few views to agree on (nodes that have not seen the root yet report nothing), but f+1 say the limit is
+      // on, so an honest node does: fail closed (an empty bucket defers the transfer) rather than let it run into
+      // the limit and end FAILURE. Fewer than f+1 may all be liars: ignored, as before.
+      const enabled = vs.filter((v) => v.bucket.isEnabled);
+      if (enabled.length < f + 1) continue;
+      bucket = { isEnabled: true, tokens: 0n, capacity: median(enabled.map((v) => v.bucket.capacity)), rate: median(enabled.map((v) => v.bucket.rate)) };
+    }
     if (!bucket.isEnabled) continue;
     out.push({
       source: vs[0]!.source,
